@@ -1,0 +1,123 @@
+// What can go wrong talking to the API, sorted by what the caller should do about it:
+// retry (transient), stop (final), and, for a create, whether the server may have acted on it.
+
+/** Did the server possibly act on the request? Decides whether a create may be repeated. */
+export type Outcome = 'not-processed' | 'unknown' | 'processed';
+
+export abstract class ApiRequestError extends Error {
+  /** "POST /v2/clusters/…/backups/create" */
+  readonly request: string;
+  readonly requestId: string | undefined;
+  abstract readonly transient: boolean;
+  abstract readonly outcome: Outcome;
+
+  constructor(request: string, message: string, requestId?: string) {
+    super(`${request}: ${message}${requestId ? ` (request id ${requestId})` : ''}`);
+    this.request = request;
+    this.requestId = requestId;
+  }
+}
+
+/** A reply with a non-zero `code`: the server understood and refused. Never retried. */
+export class ApiError extends ApiRequestError {
+  readonly code: number;
+  readonly serverMessage: string;
+  readonly httpStatus: number;
+  readonly transient = false;
+  readonly outcome = 'processed';
+
+  constructor(
+    request: string,
+    httpStatus: number,
+    code: number,
+    serverMessage: string,
+    requestId?: string,
+  ) {
+    super(request, `Zilliz Cloud error ${code}: ${serverMessage} (HTTP ${httpStatus})`, requestId);
+    this.name = 'ApiError';
+    this.code = code;
+    this.serverMessage = serverMessage;
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** An HTTP status without a usable `code`: 408/429/5xx are transient, the rest final. */
+export class HttpStatusError extends ApiRequestError {
+  readonly status: number;
+  /** From Retry-After, when the server sent one. */
+  readonly retryAfterMs: number | undefined;
+  readonly transient: boolean;
+  readonly outcome: Outcome;
+
+  constructor(
+    request: string,
+    status: number,
+    detail: string,
+    requestId?: string,
+    retryAfterMs?: number,
+  ) {
+    super(request, `HTTP ${status}${detail ? `: ${detail}` : ''}`, requestId);
+    this.name = 'HttpStatusError';
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+    this.transient = status === 408 || status === 429 || status >= 500;
+    // A 429 is a refusal before any work; 408 and 5xx may come after the work was done.
+    this.outcome =
+      status === 429 ? 'not-processed' : status === 408 || status >= 500 ? 'unknown' : 'processed';
+  }
+}
+
+/** A 2xx reply that is not the documented JSON envelope. */
+export class MalformedReplyError extends ApiRequestError {
+  readonly transient: boolean;
+  readonly outcome: Outcome;
+
+  /** `transient`: the body was not JSON at all (typically a proxy's HTML page). */
+  constructor(request: string, message: string, requestId: string | undefined, transient: boolean) {
+    super(request, message, requestId);
+    this.name = 'MalformedReplyError';
+    this.transient = transient;
+    this.outcome = transient ? 'unknown' : 'processed';
+  }
+}
+
+// Errors raised before anything reached the server: repeating them can't duplicate work.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+// Errors worth retrying. Unknown host and certificate problems are not among them: they do not
+// fix themselves within a step.
+const TRANSIENT_CODES = new Set([
+  ...NOT_SENT_CODES,
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'REQUEST_TIMEOUT',
+]);
+
+/** The connection failed, broke, or the request ran out of its own time limit. */
+export class NetworkError extends ApiRequestError {
+  readonly code: string;
+  readonly transient: boolean;
+  readonly outcome: Outcome;
+
+  constructor(request: string, code: string, message: string) {
+    super(request, `${message} [${code}]`);
+    this.name = 'NetworkError';
+    this.code = code;
+    this.transient = TRANSIENT_CODES.has(code);
+    this.outcome = NOT_SENT_CODES.has(code) || code === 'ENOTFOUND' ? 'not-processed' : 'unknown';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,167 @@
+// What the user sees: step outputs (ids the moment they are known, status at the end), the job
+// summary, a notice naming the backup, and on failure what to do next.
+import * as core from '@actions/core';
+import { BackupFailedError, BackupInProgressError, type BackupRecord } from './backup.ts';
+import { DeadlineExceededError, formatDuration } from './deadline.ts';
+import { ApiError, HttpStatusError, NetworkError } from './errors.ts';
+import type { Log } from './log.ts';
+import type { Settings } from './settings.ts';
+
+/** Called as soon as the create returns: these outputs survive any later failure. */
+export function publishIds(record: BackupRecord): void {
+  if (record.backupId) core.setOutput('backupId', record.backupId);
+  if (record.backupName) core.setOutput('backupName', record.backupName);
+  if (record.jobId) core.setOutput('jobId', record.jobId);
+}
+
+export function publishResult(record: BackupRecord): void {
+  if (record.status) core.setOutput('status', record.status);
+  if (record.size !== undefined) core.setOutput('backupSize', String(record.size));
+}
+
+/** 1536 → "1.5 KiB (1536 bytes)". */
+export function formatSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${bytes} bytes`;
+  return `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
+}
+
+const KEY_CODES = new Set([21119, 80001, 80002]);
+
+/** One or two sentences a user can act on, for the failures people actually meet. */
+export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
+  const running = record.backupId
+    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud: check it in the console (Backups) before retrying, or a second backup will be refused while it runs.`
+    : '';
+  if (error instanceof DeadlineExceededError) {
+    return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${running} Raise the timeout input for large clusters, or set wait: false.`;
+  }
+  if (error instanceof BackupInProgressError) {
+    return 'Wait for the running backup to finish and re-run, or use if-in-progress: wait (the default) to have the action wait for it.';
+  }
+  if (error instanceof BackupFailedError) {
+    return record.status === 'CANCELED'
+      ? 'The backup job was cancelled in Zilliz Cloud. Re-run the workflow to make a new backup.'
+      : 'Zilliz Cloud could not complete the backup. Read the reason above, fix it (quota, cluster state) and re-run; do not deploy without a backup.';
+  }
+  if (error instanceof ApiError) {
+    if (KEY_CODES.has(error.code)) {
+      return 'The API key was refused. Check that the api-key secret holds a Zilliz Cloud API key (not a cluster token) of a project admin or a role with backup privileges.';
+    }
+    if (error.code === 80020) {
+      return `Check cluster-id (${settings.clusterId}): it must be a cluster of the API key's organization, visible to the key's role.`;
+    }
+    if (error.code === 80021) {
+      return 'Backups exist only for Dedicated clusters; Serverless and Free clusters cannot be backed up through this API.';
+    }
+    if (error.code === 90001 || error.code === 90011) {
+      return 'Check the collections and database inputs against the cluster (names are case-sensitive).';
+    }
+    return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
+  }
+  if (error instanceof HttpStatusError || error instanceof NetworkError) {
+    return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
+  }
+  return `See the error above.${running}`;
+}
+
+/** Summary cells are HTML: server messages must not be able to inject markup. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function statusIcon(status: string | undefined): string {
+  if (status === 'SUCCESSFUL') return '✅';
+  if (status === 'STARTED') return '🚀';
+  if (status === 'TIMED_OUT') return '⏱️';
+  return '❌';
+}
+
+export interface ReportInput {
+  settings: Settings;
+  record: BackupRecord;
+  elapsedMs: number;
+  /** The failure, if any. */
+  error?: unknown;
+  /** Set when the runner stopped the step. */
+  cancelled?: boolean;
+}
+
+/** The one-line verdict, also used for the notice. */
+export function headline({ settings, record, error, cancelled }: ReportInput): string {
+  const what = record.backupId
+    ? `backup ${record.backupName || record.backupId} (${record.backupId})`
+    : 'no backup';
+  if (cancelled)
+    return `Step cancelled: ${what} of cluster ${settings.clusterId} goes on in Zilliz Cloud`;
+  const status = record.status ?? (error ? 'FAILED' : 'SUCCESSFUL');
+  if (!record.backupId) return `No backup of cluster ${settings.clusterId} was made`;
+  return `Zilliz Cloud ${what} of cluster ${settings.clusterId}: ${status}`;
+}
+
+/** Writes the job summary (when the runner provides one) and the notice annotation. */
+export async function writeReport(input: ReportInput, log: Log): Promise<void> {
+  const { settings, record, elapsedMs, error } = input;
+  const title = headline(input);
+  if (record.backupId && !error) core.notice(log.redact(title), { title: 'Zilliz Cloud backup' });
+
+  const what =
+    settings.backupType === 'CLUSTER'
+      ? 'whole cluster'
+      : `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
+  const rows: [string, string][] = [
+    ['Cluster', settings.clusterId],
+    ['Backup of', `${settings.backupType}: ${what}`],
+  ];
+  if (settings.copyToRegions.length > 0)
+    rows.push(['Copies in regions', settings.copyToRegions.join(', ')]);
+  rows.push(
+    ['Backup id', record.backupId ?? '—'],
+    ['Backup name', record.backupName || '—'],
+    [
+      'Job id',
+      record.jobId ??
+        (record.adopted
+          ? 'unknown (the create reply was lost; backup adopted from the list)'
+          : '—'),
+    ],
+    ['Status', record.status ?? (input.cancelled ? 'step cancelled' : error ? 'not created' : '—')],
+  );
+  if (record.size !== undefined) rows.push(['Size', formatSize(record.size)]);
+  if (record.waitedFor.length > 0) rows.push(['Waited first for', record.waitedFor.join(', ')]);
+  rows.push(['Time taken', formatDuration(elapsedMs)]);
+
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const summary = core.summary
+    .addHeading(`${statusIcon(record.status)} ${escapeHtml(log.redact(title))}`, 3)
+    .addTable([
+      [
+        { data: 'Item', header: true },
+        { data: 'Value', header: true },
+      ],
+      ...rows.map(([key, value]) => [key, escapeHtml(log.redact(value))]),
+    ]);
+  if (error || input.cancelled) {
+    summary
+      .addHeading('What happened', 4)
+      .addRaw(
+        escapeHtml(
+          log.redact(
+            error instanceof Error
+              ? error.message
+              : String(error ?? 'The runner stopped the step.'),
+          ),
+        ),
+        true,
+      )
+      .addHeading('What to do next', 4)
+      .addRaw(escapeHtml(log.redact(nextSteps(error, record, settings))), true);
+  }
+  await summary.write();
+}
