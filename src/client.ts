@@ -88,9 +88,9 @@ export class ZillizClient {
 
   constructor(options: ClientOptions) {
     this.options = {
-      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-      random: Math.random,
       ...options,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      random: options.random ?? Math.random,
     };
   }
 

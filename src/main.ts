@@ -20,6 +20,8 @@ export const USER_AGENT = `zilliz-backup-action/${pkg.version} (node ${process.v
 export interface RunOptions {
   /** Replaces the proxy-aware connection pool (tests). */
   dispatcher?: Dispatcher;
+  /** Replaces the per-request time limit (tests). */
+  requestTimeoutMs?: number;
   /** Replaces the polling schedule (tests). */
   interval?: PollInterval;
   /** Replaces process.exit for cancellation and the watchdog (tests). */
@@ -55,6 +57,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     log,
     dispatcher,
     userAgent: USER_AGENT,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
 
   let reported = false;

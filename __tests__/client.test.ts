@@ -1,0 +1,248 @@
+// The API client against the simulator over real HTTP on loopback.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeadlineExceededError } from '../src/deadline.ts';
+import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/errors.ts';
+import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { clientFor, type TestClient } from './helpers/client.ts';
+
+let sim: Simulator;
+let api: TestClient;
+
+beforeEach(async () => {
+  sim = await startSimulator();
+  api = clientFor(sim);
+});
+afterEach(async () => {
+  await api.close();
+  await sim.close();
+});
+
+function routeRequests(route: string) {
+  return sim.requests.filter((r) => r.route === route);
+}
+
+describe('requests', () => {
+  it('sends a cluster backup as exactly {"backupType":"CLUSTER"}, with auth and a User-Agent', async () => {
+    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    expect(created.backupId).toMatch(/^backup/);
+    expect(created.jobId).toMatch(/^job-/);
+    expect(created.requestId).toBeTruthy();
+    const [request] = routeRequests('createBackup');
+    expect(request?.body).toEqual({ backupType: 'CLUSTER' });
+    expect(request?.headers.authorization).toBe(`Bearer ${sim.apiKey}`);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers['user-agent']).toBe('zilliz-backup-action/test');
+  });
+
+  it('describes the job with its string progress', async () => {
+    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const job = await api.client.describeJob(created.jobId);
+    expect(['PENDING', 'IN_PROGRESS']).toContain(job.status);
+    expect(typeof job.progress).toBe('string');
+  });
+
+  it('pages through the backup list', async () => {
+    sim.configure({
+      existingBackups: Array.from({ length: 150 }, (_, i) => ({
+        backupId: `backup_old_${i}`,
+        status: 'AVAILABLE' as const,
+      })),
+    });
+    const backups = await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    expect(backups).toHaveLength(150);
+    expect(new Set(backups.map((b) => b.backupId)).size).toBe(150);
+    expect(routeRequests('listBackups').map((r) => r.query.currentPage)).toEqual(['1', '2']);
+  });
+});
+
+describe('errors', () => {
+  it('fails fast on a bad key with the code, message and request id', async () => {
+    const bad = clientFor(sim, { apiKey: 'wrong-key' });
+    const started = Date.now();
+    const error = await bad.client.describeJob('job-x').catch((e: unknown) => e);
+    await bad.close();
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe(21119);
+    expect((error as ApiError).httpStatus).toBe(401);
+    expect((error as Error).message).toMatch(
+      /21119: The apikey is illegal \(HTTP 401\) \(request id \S+\)/,
+    );
+    expect(routeRequests('describeJob')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('turns an HTTP 200 business error into a final ApiError', async () => {
+    const error = await api.client
+      .createBackup('in01-doesnotexist', { backupType: 'CLUSTER' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe(80020);
+    expect((error as ApiError).httpStatus).toBe(200);
+    expect((error as ApiError).requestId).toBeTruthy();
+  });
+
+  it('names a missing field of a success reply, with the request id', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'createBackup',
+          kind: 'status',
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 0, data: { backupId: 'backup1_x', backupName: 'n' } }),
+        },
+      ],
+    });
+    const error = await api.client
+      .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedReplyError);
+    expect((error as Error).message).toContain('reply field "jobId" is missing');
+  });
+
+  it('names a field of the wrong type', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'createBackup',
+          kind: 'status',
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            code: 0,
+            data: { backupId: 42, backupName: 'n', jobId: 'job-1' },
+          }),
+        },
+      ],
+    });
+    const error = await api.client
+      .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      'reply field "backupId" is 42 instead of a non-empty string',
+    );
+  });
+
+  it('rejects a 2xx JSON reply without "code"', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'describeJob',
+          kind: 'status',
+          status: 200,
+          contentType: 'application/json',
+          body: '{"data":{}}',
+        },
+      ],
+    });
+    const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedReplyError);
+    expect((error as Error).message).toContain('no numeric "code" field');
+  });
+
+  it('does not retry a 404 HTML page or a redirect', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'describeJob',
+          kind: 'status',
+          status: 404,
+          contentType: 'text/html',
+          body: '<html><h1>Not Found</h1></html>',
+        },
+        { route: 'describeJob', kind: 'status', status: 302 },
+      ],
+    });
+    const notFound = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(HttpStatusError);
+    expect((notFound as Error).message).toContain('HTTP 404: Not Found');
+    const redirect = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    expect((redirect as HttpStatusError).status).toBe(302);
+    expect(routeRequests('describeJob')).toHaveLength(2);
+  });
+});
+
+describe('retries of reads', () => {
+  it('retries 5xx HTML pages and a non-JSON 2xx, then succeeds', async () => {
+    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    sim.configure({
+      faults: [
+        { route: 'describeJob', kind: 'status', status: 502 },
+        { route: 'describeJob', kind: 'nonJson' },
+        { route: 'describeJob', kind: 'status', status: 503 },
+      ],
+    });
+    const job = await api.client.describeJob(created.jobId);
+    expect(job.jobId).toBe(created.jobId);
+    expect(routeRequests('describeJob')).toHaveLength(4);
+    const retries = api.lines.filter((line) => line.includes('; retry '));
+    expect(retries).toHaveLength(3);
+    expect(retries[0]).toMatch(/HTTP 502.*retry 1 in \d/);
+    expect(retries[1]).toMatch(/not JSON.*retry 2 in/);
+  });
+
+  it('honours Retry-After: three 429s are followed by requests at least one second apart', async () => {
+    sim.configure({
+      faults: [{ route: 'listBackups', kind: 'status', status: 429, times: 3, retryAfter: '1' }],
+    });
+    await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    const times = routeRequests('listBackups').map((r) => r.receivedAt);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(1_000);
+    }
+    expect(api.lines.filter((l) => l.includes('(Retry-After)'))).toHaveLength(3);
+  });
+
+  it('retries connection resets and a hung request after its own time limit', async () => {
+    await api.close();
+    api = clientFor(sim, { requestTimeoutMs: 300 });
+    sim.configure({
+      faults: [
+        { route: 'listBackups', kind: 'reset' },
+        { route: 'listBackups', kind: 'hang' },
+      ],
+    });
+    const backups = await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    expect(Array.isArray(backups)).toBe(true);
+    expect(routeRequests('listBackups')).toHaveLength(3);
+    expect(api.lines.join('\n')).toContain('no complete reply within 0.3s');
+  });
+
+  it('never outlives the deadline, however the server behaves', async () => {
+    await api.close();
+    api = clientFor(sim, { timeoutMs: 1_500 });
+    sim.configure({ faults: [{ route: 'listBackups', kind: 'hang', times: 100 }] });
+    const started = Date.now();
+    const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(1_500 + 500);
+  });
+
+  it('stops retrying when the next delay would pass the deadline, and says so', async () => {
+    await api.close();
+    api = clientFor(sim, { timeoutMs: 2_000 });
+    sim.configure({
+      faults: [{ route: 'listBackups', kind: 'status', status: 503, retryAfter: '5' }],
+    });
+    const started = Date.now();
+    const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toMatch(
+      /timeout would pass before retry 1.*giving up after: .*HTTP 503/,
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('treats a refused connection as transient and an unknown host as final', async () => {
+    const refused = new NetworkError('GET /x', 'ECONNREFUSED', 'connect ECONNREFUSED');
+    expect(refused.transient).toBe(true);
+    expect(refused.outcome).toBe('not-processed');
+    const unknownHost = new NetworkError('GET /x', 'ENOTFOUND', 'getaddrinfo ENOTFOUND');
+    expect(unknownHost.transient).toBe(false);
+    const certificate = new NetworkError('GET /x', 'CERT_HAS_EXPIRED', 'certificate has expired');
+    expect(certificate.transient).toBe(false);
+    const reset = new NetworkError('POST /x', 'ECONNRESET', 'socket hang up');
+    expect(reset.outcome).toBe('unknown');
+  });
+});

@@ -1,0 +1,41 @@
+// A ZillizClient wired to a simulator, with its log lines collected for assertions.
+import { Agent } from 'undici';
+import { ZillizClient } from '../../src/client.ts';
+import { Deadline } from '../../src/deadline.ts';
+import type { Log } from '../../src/log.ts';
+import type { Simulator } from '../../simulator/server.ts';
+
+export interface TestClient {
+  client: ZillizClient;
+  lines: string[];
+  deadline: Deadline;
+  close: () => Promise<void>;
+}
+
+export function testLog(lines: string[]): Log {
+  return {
+    debug: () => undefined,
+    info: (message) => lines.push(message),
+    warning: (message) => lines.push(`warning: ${message}`),
+    redact: (text) => text,
+  };
+}
+
+export function clientFor(
+  sim: Simulator,
+  options: { timeoutMs?: number; requestTimeoutMs?: number; apiKey?: string } = {},
+): TestClient {
+  const lines: string[] = [];
+  const dispatcher = new Agent();
+  const deadline = new Deadline(options.timeoutMs ?? 30_000);
+  const client = new ZillizClient({
+    baseUrl: sim.url,
+    apiKey: options.apiKey ?? sim.apiKey,
+    deadline,
+    log: testLog(lines),
+    dispatcher,
+    userAgent: 'zilliz-backup-action/test',
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
+  return { client, lines, deadline, close: () => dispatcher.destroy() };
+}

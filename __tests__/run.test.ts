@@ -1,0 +1,251 @@
+// run() end to end in this process, against the simulator over real HTTP.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { runInProcess } from './helpers/inprocess.ts';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator({ scenario: { jobDurationMs: 400 } });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const requests = (route: string) => sim.requests.filter((r) => r.route === route);
+
+describe('a cluster backup', () => {
+  it('creates, waits, and sets every output', async () => {
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    const [backup] = sim.backups();
+    expect(sim.backups()).toHaveLength(1);
+    expect(result.outputs).toEqual({
+      backupId: backup?.backupId,
+      backupName: backup?.backupName,
+      jobId: sim.jobs()[0]?.jobId,
+      status: 'SUCCESSFUL',
+      backupSize: String(backup?.size),
+    });
+    expect(requests('createBackup')[0]?.body).toEqual({ backupType: 'CLUSTER' });
+    expect(requests('describeJob').length).toBeGreaterThan(1);
+    expect(result.stdout).toMatch(/Job job-\S+: IN_PROGRESS \d+% \(/);
+    expect(result.stdout).toContain(
+      `::notice title=Zilliz Cloud backup::Zilliz Cloud backup ${backup?.backupName}`,
+    );
+  });
+
+  it('writes a job summary with what a reviewer needs', async () => {
+    const { summary } = await runInProcess(sim, {});
+    const [backup] = sim.backups();
+    for (const text of [
+      DEFAULT_CLUSTER_ID,
+      'CLUSTER: whole cluster',
+      backup?.backupId,
+      backup?.backupName,
+      sim.jobs()[0]?.jobId,
+      'SUCCESSFUL',
+      'bytes)',
+      'Time taken',
+    ]) {
+      expect(summary).toContain(text);
+    }
+    expect(summary).not.toContain('What to do next');
+  });
+
+  it('with wait: false, creates and returns STARTED without polling', async () => {
+    const result = await runInProcess(sim, { wait: 'false' });
+    expect(result.failed).toBe(false);
+    expect(result.outputs.status).toBe('STARTED');
+    expect(result.outputs.jobId).toMatch(/^job-/);
+    expect(requests('describeJob')).toHaveLength(0);
+  });
+});
+
+describe('a collection backup', () => {
+  it('sends one dbCollections entry with dbName when a database is given', async () => {
+    const result = await runInProcess(sim, {
+      'backup-type': 'collection',
+      collections: 'orders\nitems',
+      database: 'shop',
+    });
+    expect(result.failed).toBe(false);
+    expect(requests('createBackup')[0]?.body).toEqual({
+      backupType: 'COLLECTION',
+      dbCollections: [{ dbName: 'shop', collectionNames: ['orders', 'items'] }],
+    });
+    expect(result.summary).toContain('collections orders, items in database shop');
+  });
+
+  it('leaves dbName out for the default database, and sends cross-region copies', async () => {
+    await runInProcess(sim, {
+      'backup-type': 'COLLECTION',
+      collections: 'users',
+      'copy-to-regions': 'aws-us-east-1',
+    });
+    expect(requests('createBackup')[0]?.body).toEqual({
+      backupType: 'COLLECTION',
+      dbCollections: [{ collectionNames: ['users'] }],
+      crossRegionCopies: [{ regionId: 'aws-us-east-1' }],
+    });
+  });
+});
+
+describe('failures', () => {
+  it('quotes the reason of a FAILED job, keeps the ids and says what to do', async () => {
+    sim.configure({
+      jobOutcome: 'FAILED',
+      failureReason: 'Insufficient storage quota for backup.',
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(true);
+    expect(result.outputs.status).toBe('FAILED');
+    expect(result.outputs.backupId).toBe(sim.backups()[0]?.backupId);
+    expect(result.outputs.jobId).toBe(sim.jobs()[0]?.jobId);
+    expect(result.stdout).toMatch(
+      /::error::backup job job-\S+ FAILED: Insufficient storage quota for backup\./,
+    );
+    expect(result.summary).toContain('What to do next');
+  });
+
+  it('reports a cancelled job as CANCELED', async () => {
+    sim.configure({ jobOutcome: 'CANCELED' });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(true);
+    expect(result.outputs.status).toBe('CANCELED');
+    expect(result.stdout).toMatch(/::error::backup job \S+ was cancelled/);
+  });
+
+  it('times out while waiting: TIMED_OUT, ids kept, within the timeout', async () => {
+    sim.configure({ jobDurationMs: 60_000 });
+    const result = await runInProcess(sim, { timeout: '2s' });
+    expect(result.failed).toBe(true);
+    expect(result.outputs.status).toBe('TIMED_OUT');
+    expect(result.outputs.backupId).toMatch(/^backup/);
+    expect(result.outputs.jobId).toMatch(/^job-/);
+    expect(result.durationMs).toBeLessThan(2_000 + 500);
+    expect(result.stdout).toContain('timeout passed while waiting for job');
+    expect(result.summary).toContain('keeps running in Zilliz Cloud');
+  });
+
+  it('fails on an unknown cluster with code, message and request id, and no status', async () => {
+    const result = await runInProcess(sim, { 'cluster-id': 'in01-0000000000000' });
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toMatch(/::error::.*80020: Invalid clusterId.*\(request id \S+\)/);
+    expect(result.outputs).toEqual({});
+    expect(requests('createBackup')).toHaveLength(0);
+  });
+
+  it('fails on a Serverless cluster with advice', async () => {
+    const result = await runInProcess(sim, { 'cluster-id': 'in03-5e2b7f0a9c4d1e6' });
+    expect(result.stdout).toContain('80021');
+    expect(result.stdout).toContain('Backups exist only for Dedicated clusters');
+  });
+
+  it('rejects bad input before any request', async () => {
+    const result = await runInProcess(sim, { wait: 'sometimes' });
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toContain('::error::Invalid input: wait: "sometimes" is not a boolean');
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('never prints the API key, not even when the server echoes it', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'createBackup',
+          kind: 'businessError',
+          code: 80000,
+          message: `Incorrect parameter: token ${sim.apiKey}`,
+        },
+      ],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toContain('Incorrect parameter: token ***');
+    const masked = result.stdout.replace(`::add-mask::${sim.apiKey}`, '');
+    expect(masked).not.toContain(sim.apiKey);
+    expect(result.summary).toContain('token ***');
+    expect(result.summary).not.toContain(sim.apiKey);
+  });
+
+  it('warns and leaves out the size when the backup is not AVAILABLE yet', async () => {
+    sim.configure({ availableDelayMs: 60_000 });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(result.outputs.status).toBe('SUCCESSFUL');
+    expect(result.outputs.backupSize).toBeUndefined();
+    expect(result.stdout).toMatch(/::warning::Backup \S+ is reported CREATING, not AVAILABLE yet/);
+  });
+
+  it('keeps waiting through an undocumented job status, and logs it', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'describeJob',
+          kind: 'status',
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 0, data: { jobId: 'x', status: 'QUEUED', progress: '0' } }),
+        },
+      ],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(result.stdout).toContain('QUEUED 0%');
+    expect(result.stdout).toContain('an undocumented status, still waiting');
+  });
+});
+
+describe('a backup already in progress', () => {
+  const running = {
+    backupId: 'backup9_running',
+    backupName: 'nightly',
+    creationMethod: 'AUTO' as const,
+    status: 'CREATING' as const,
+  };
+
+  it('is waited for, then ours is created (if-in-progress: wait)', async () => {
+    sim.configure({ existingBackups: [{ ...running, finishAfterMs: 300 }] });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(result.stdout).toContain('Backup backup9_running (nightly, auto) is in progress');
+    const create = requests('createBackup')[0];
+    const lastList = requests('listBackups').filter(
+      (r) => r.receivedAt <= (create?.receivedAt ?? 0),
+    );
+    expect(lastList.length).toBeGreaterThan(1);
+    expect(result.summary).toContain('Waited first for');
+  });
+
+  it('fails at once naming it (if-in-progress: fail)', async () => {
+    sim.configure({ existingBackups: [running] });
+    const result = await runInProcess(sim, { 'if-in-progress': 'fail' });
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toMatch(
+      /::error::backup backup9_running \(nightly, auto\) is in progress/,
+    );
+    expect(requests('createBackup')).toHaveLength(0);
+  });
+
+  it('that starts between the check and the create is waited for the same way', async () => {
+    sim.configure({ autoBackupStartsOnCreate: true });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(result.stdout).toMatch(
+      /Create was refused \(.*automatic backup is in progress\.?, code 40003\)/,
+    );
+    expect(requests('createBackup')).toHaveLength(2);
+    expect(sim.backups().filter((b) => b.creationMethod === 'MANUAL')).toHaveLength(1);
+    expect(result.outputs.backupId).toBe(
+      sim.backups().find((b) => b.creationMethod === 'MANUAL')?.backupId,
+    );
+  });
+
+  it('that starts between the check and the create fails naming it with if-in-progress: fail', async () => {
+    sim.configure({ autoBackupStartsOnCreate: true });
+    const result = await runInProcess(sim, { 'if-in-progress': 'fail' });
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toMatch(/::error::backup \S+ \(.*auto\) is in progress/);
+    expect(requests('createBackup')).toHaveLength(1);
+  });
+});

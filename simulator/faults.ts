@@ -1,0 +1,69 @@
+// Fault injection: a queue of faults, each used for the next `times` requests of its route.
+import type { Fault, RouteName } from './scenario.ts';
+
+interface Pending {
+  fault: Fault;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private readonly pending: Pending[] = [];
+
+  add(faults: readonly Fault[]): void {
+    for (const fault of faults) this.pending.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  /** The first queued fault for this route ('*' matches every API route), used up once. */
+  take(route: RouteName | 'unknown'): Fault | undefined {
+    if (route === 'unknown') return undefined;
+    const i = this.pending.findIndex((p) => p.fault.route === '*' || p.fault.route === route);
+    const hit = this.pending[i];
+    if (!hit) return undefined;
+    hit.remaining -= 1;
+    if (hit.remaining <= 0) this.pending.splice(i, 1);
+    return hit.fault;
+  }
+
+  /** Faults still queued, with their remaining count. */
+  remaining(): { fault: Fault; remaining: number }[] {
+    return this.pending.map((p) => ({ ...p }));
+  }
+}
+
+export interface RawReply {
+  status: number;
+  contentType: string;
+  body: string;
+  retryAfter?: string;
+}
+
+const REASONS: Record<number, string> = {
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function htmlPage(status: number): string {
+  const title = `${status} ${REASONS[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** The reply of a 'status' or 'nonJson' fault (the request is not processed). */
+export function faultReply(fault: Extract<Fault, { kind: 'status' | 'nonJson' }>): RawReply {
+  if (fault.kind === 'nonJson') {
+    const status = fault.status ?? 200;
+    return { status, contentType: 'text/html', body: htmlPage(status === 200 ? 502 : status) };
+  }
+  const html = fault.status >= 500;
+  const defaultBody = html
+    ? htmlPage(fault.status)
+    : JSON.stringify({ code: fault.status, message: REASONS[fault.status] ?? 'Request failed' });
+  return {
+    status: fault.status,
+    contentType: fault.contentType ?? (html ? 'text/html' : 'application/json'),
+    body: fault.body ?? defaultBody,
+    ...(fault.retryAfter === undefined ? {} : { retryAfter: fault.retryAfter }),
+  };
+}

@@ -1,0 +1,161 @@
+// Every behaviour the public Zilliz docs leave open, decided in one place.
+// Clients must not depend on these choices: they are guesses, kept here so they are easy to change.
+import { randomBytes } from 'node:crypto';
+import type {
+  BackupStatus,
+  CollectionsField,
+  CreationMethod,
+  JobOutcome,
+  JobStatus,
+} from './scenario.ts';
+
+export interface ApiError {
+  code: number;
+  message: string;
+  /** HTTP status; business errors are HTTP 200 (documented). */
+  httpStatus?: number;
+}
+
+// ---- Errors -------------------------------------------------------------------------------------
+
+export const ERR = {
+  /** Documented. */
+  apiKey: { code: 21119, message: 'The apikey is illegal', httpStatus: 401 },
+  /** Documented code family; the wording after the colon is ours. */
+  param: (name: string): ApiError => ({ code: 80000, message: `Incorrect parameter: ${name}` }),
+  /** Undocumented: a body that is not JSON. */
+  invalidJson: { code: 80000, message: 'Incorrect parameter: request body is not valid JSON' },
+  /** Documented. */
+  unknownCluster: {
+    code: 80020,
+    message: 'Invalid clusterId or you do not have permission to access that Cluster.',
+  },
+  /** Documented (also used for Free clusters). */
+  serverless: { code: 80021, message: 'Serverless cluster not support this operation.' },
+  /** Documented. */
+  unknownCollection: (name: string): ApiError => ({
+    code: 90001,
+    message: `The collection ${name} does not exist.`,
+  }),
+  /** Undocumented: unknown database → 80000. */
+  unknownDatabase: (name: string): ApiError => ({
+    code: 80000,
+    message: `Incorrect parameter: database ${name} does not exist.`,
+  }),
+  /** UNDOCUMENTED (the docs give no code for it): a manual backup is already CREATING. */
+  manualBackupInProgress: {
+    code: 40003,
+    message:
+      'Action not available given the current status of the cluster: a manual backup is already in progress.',
+  },
+  /** UNDOCUMENTED: an automatic backup is CREATING on the cluster. */
+  autoBackupInProgress: {
+    code: 40003,
+    message:
+      'Action not available given the current status of the cluster: an automatic backup is in progress.',
+  },
+  /** Undocumented: describe job with an unknown id. */
+  unknownJob: (jobId: string): ApiError => ({
+    code: 80000,
+    message: `Incorrect parameter: job ${jobId} does not exist.`,
+  }),
+  /** Undocumented: describe backup with an unknown id (or one of another cluster). */
+  unknownBackup: (backupId: string): ApiError => ({
+    code: 80000,
+    message: `Incorrect parameter: backup ${backupId} does not exist.`,
+  }),
+  /** Undocumented: a path no route matches. */
+  notFound: { code: 404, message: 'Not Found', httpStatus: 404 },
+} as const;
+
+/** Undocumented: list backups with an unknown clusterId fails (true) or returns an empty page. */
+export const LIST_UNKNOWN_CLUSTER_IS_ERROR = true;
+
+// ---- Jobs ---------------------------------------------------------------------------------------
+
+/** PENDING lasts the first 10% of the job, at most 1 s. */
+export function pendingPhaseMs(durationMs: number): number {
+  return Math.min(1000, Math.floor(durationMs * 0.1));
+}
+
+/** Status of a job `elapsedMs` after its creation. CANCELING never ends. */
+export function jobStatusAt(elapsedMs: number, durationMs: number, outcome: JobOutcome): JobStatus {
+  if (elapsedMs >= durationMs) return outcome;
+  return elapsedMs < pendingPhaseMs(durationMs) ? 'PENDING' : 'IN_PROGRESS';
+}
+
+/**
+ * Progress is a string percentage (documented). PENDING "0"; IN_PROGRESS grows linearly over the
+ * rest of the job, clamped to "1".."99"; SUCCESSFUL "100"; a job that stopped (FAILED, CANCELED,
+ * CANCELING) keeps the value it had reached: "99", since it stops at the end of its duration.
+ */
+export function jobProgress(status: JobStatus, elapsedMs: number, durationMs: number): string {
+  if (status === 'PENDING') return '0';
+  if (status === 'SUCCESSFUL') return '100';
+  const pending = pendingPhaseMs(durationMs);
+  const span = Math.max(1, durationMs - pending);
+  const pct = Math.floor((100 * (elapsedMs - pending)) / span);
+  return String(Math.min(99, Math.max(1, pct)));
+}
+
+/** Undocumented: endTime while a job has not finished (CANCELING included) is an empty string. */
+export const END_TIME_WHILE_RUNNING = '';
+
+/** `reason` is '' unless FAILED (documented for success; CANCELED reason is our choice). */
+export function jobReason(status: JobStatus, failureReason: string): string {
+  return status === 'FAILED' ? failureReason : '';
+}
+
+// ---- Backups ------------------------------------------------------------------------------------
+
+/** No FAILED backup status exists: a backup whose job FAILED or was CANCELED shows as DELETED
+ *  in describe and disappears from the list (which only shows CREATING and AVAILABLE). */
+export const BACKUP_STATUS_AFTER_FAILED_JOB: BackupStatus = 'DELETED';
+
+/** Statuses list backups returns (documented). */
+export const LISTED_STATUSES: readonly BackupStatus[] = ['AVAILABLE', 'CREATING'];
+
+/** Describe backup: published examples return `collections` (a flat list), the schema says
+ *  `dbCollections` (grouped by database). Default follows the examples; scenario can switch. */
+export const DEFAULT_COLLECTIONS_FIELD: CollectionsField = 'collections';
+
+/** Shape of one collection entry in describe backup (as in the published example). */
+export function collectionEntry(name: string): {
+  collectionName: string;
+  description: string;
+  status: string;
+} {
+  return { collectionName: name, description: '', status: 'LOADED' };
+}
+
+/** Size 0 until AVAILABLE, then a deterministic 64 MiB per collection (+1 KiB of metadata). */
+export function backupSizeBytes(collectionCount: number): number {
+  return collectionCount * 64 * 1024 * 1024 + 1024;
+}
+
+/** Manual backups are kept forever (documented) → expireTime ''. Automatic ones: 30 days
+ *  (the published example shows createTime + 31 days; the real retention is a cluster policy). */
+export function expireTime(method: CreationMethod, createdAt: number): string {
+  return method === 'MANUAL' ? '' : isoSeconds(createdAt + 30 * 24 * 3600 * 1000);
+}
+
+// ---- Envelope -----------------------------------------------------------------------------------
+
+/** ISO-8601 UTC without milliseconds, as in every published example. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Undocumented format: 32 hex characters. */
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Fault responses stand for a proxy or load balancer: they carry a requestid header only when
+ *  their body is JSON (the API gateway answered), not for HTML or plain-text pages. */
+export function faultCarriesRequestId(contentType: string): boolean {
+  return contentType.startsWith('application/json');
+}
+
+/** Page size bounds (documented) and default (other v2 list endpoints). */
+export const PAGE_SIZE = { min: 1, max: 100, default: 10 } as const;

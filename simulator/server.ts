@@ -1,0 +1,283 @@
+// HTTP front of the simulator: routing, auth, envelope, request log, faults, admin routes.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultQueue, faultReply } from './faults.ts';
+import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
+import type { ApiReply } from './handlers.ts';
+import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
+import { checkScenarioInput } from './scenario.ts';
+import type { RouteName, ScenarioInput } from './scenario.ts';
+import { SimState } from './state.ts';
+import type { SimBackup, SimJob } from './state.ts';
+
+export type {
+  Cluster,
+  ClusterInput,
+  ExistingBackup,
+  Fault,
+  JobOutcome,
+  JobStatus,
+  RouteName,
+  Scenario,
+  ScenarioInput,
+} from './scenario.ts';
+export {
+  DEFAULT_API_KEY,
+  DEFAULT_CLUSTER_ID,
+  DEFAULT_PROJECT_ID,
+  SERVERLESS_CLUSTER_ID,
+} from './scenario.ts';
+export type { SimBackup, SimJob } from './state.ts';
+export { ERR } from './quirks.ts';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, the raw string when it is not JSON, undefined when empty. */
+  body: unknown;
+  receivedAt: number;
+  route: RouteName | 'unknown';
+  /** HTTP status sent; undefined when no reply was sent (reset, hang, commitThenDrop). */
+  status?: number;
+  /** Kind of the fault that hit this request. */
+  fault?: string;
+}
+
+export interface Simulator {
+  url: string;
+  apiKey: string;
+  requests: RecordedRequest[];
+  configure(scenario: ScenarioInput): void;
+  backups(): SimBackup[];
+  jobs(): SimJob[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  scenario?: ScenarioInput;
+}
+
+interface Match {
+  route: RouteName;
+  params: string[];
+}
+
+const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
+  { method: 'POST', pattern: /^\/v2\/clusters\/([^/]+)\/backups\/create$/, route: 'createBackup' },
+  { method: 'GET', pattern: /^\/v2\/jobs\/([^/]+)$/, route: 'describeJob' },
+  {
+    method: 'GET',
+    pattern: /^\/v2\/clusters\/([^/]+)\/backups\/([^/]+)$/,
+    route: 'describeBackup',
+  },
+  { method: 'GET', pattern: /^\/v2\/backups$/, route: 'listBackups' },
+];
+
+function matchRoute(method: string, path: string): Match | undefined {
+  for (const r of ROUTES) {
+    const m = r.method === method ? r.pattern.exec(path) : null;
+    if (!m) continue;
+    try {
+      return { route: r.route, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')) };
+    } catch {
+      return undefined; // malformed percent-encoding
+    }
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(
+    res,
+    status,
+    { 'content-type': 'application/json', requestid: newRequestId() },
+    JSON.stringify(value),
+  );
+}
+
+function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m?.[1] === apiKey;
+}
+
+export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
+  const state = new SimState();
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  const delays = new Set<() => void>();
+  const host = options.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  let closed = false;
+
+  function configure(input: ScenarioInput): void {
+    checkScenarioInput(input);
+    state.configure(input, Date.now());
+    faults.add(input.faults ?? []);
+  }
+
+  function api(match: Match | undefined, rec: RecordedRequest, req: IncomingMessage): ApiReply {
+    if (!match) return fail(ERR.notFound);
+    if (!isAuthorized(req, state.scenario.apiKey)) return fail(ERR.apiKey);
+    const now = Date.now();
+    const [a = '', b = ''] = match.params;
+    switch (match.route) {
+      case 'createBackup':
+        return createBackup(state, a, rec.body, now);
+      case 'describeJob':
+        return describeJob(state, a, now);
+      case 'describeBackup':
+        return describeBackup(state, a, b, now);
+      case 'listBackups':
+        return listBackups(state, rec.query, now);
+    }
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        delays.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      delays.add(done);
+    });
+  }
+
+  async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const body = await readBody(req);
+    if (req.method === 'GET' && path === '/__sim/state') {
+      const now = Date.now();
+      sendJson(res, 200, { backups: state.backups(now), jobs: state.jobs(now), requests });
+    } else if (req.method === 'POST' && path === '/__sim/scenario') {
+      try {
+        if (typeof body === 'string') throw new Error('body is not valid JSON');
+        configure(checkScenarioInput(body ?? {}));
+        sendJson(res, 200, { ok: true });
+      } catch (err) {
+        sendJson(res, 400, { ok: false, error: (err as Error).message });
+      }
+    } else {
+      sendJson(res, 404, { ok: false, error: `no admin route ${req.method} ${path}` });
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith('/__sim/')) return admin(req, res, url.pathname);
+
+    const method = req.method ?? 'GET';
+    const match = matchRoute(method, url.pathname);
+    const rec: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body: undefined,
+      receivedAt: Date.now(),
+      route: match?.route ?? 'unknown',
+    };
+    requests.push(rec);
+    rec.body = await readBody(req);
+
+    const fault = faults.take(rec.route);
+    if (fault) rec.fault = fault.kind;
+    switch (fault?.kind) {
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'hang':
+        return; // never answered; close() destroys the socket
+      case 'status':
+      case 'nonJson': {
+        const r = faultReply(fault);
+        const headers: Record<string, string> = { 'content-type': r.contentType };
+        if (faultCarriesRequestId(r.contentType)) headers.requestid = newRequestId();
+        if (r.retryAfter !== undefined) headers['retry-after'] = r.retryAfter;
+        rec.status = r.status;
+        send(res, r.status, headers, r.body);
+        return;
+      }
+      case 'businessError':
+        rec.status = fault.httpStatus ?? 200;
+        sendJson(res, rec.status, { code: fault.code, message: fault.message });
+        return;
+    }
+
+    const reply = api(match, rec, req);
+    if (fault?.kind === 'commitThenDrop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'delay') await sleep(fault.delayMs);
+    if (closed) return;
+    rec.status = reply.httpStatus;
+    sendJson(res, reply.httpStatus, reply.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('zilliz-simulator: internal error', err);
+      sendJson(res, 500, { code: 500, message: `simulator internal error: ${String(err)}` });
+    });
+  });
+
+  if (options.scenario) configure(options.scenario);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    get apiKey() {
+      return state.scenario.apiKey;
+    },
+    requests,
+    configure,
+    backups: () => state.backups(Date.now()),
+    jobs: () => state.jobs(Date.now()),
+    close() {
+      closed = true;
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+        for (const done of [...delays]) done();
+      });
+      return closing;
+    },
+  };
+}

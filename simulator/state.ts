@@ -1,0 +1,298 @@
+// Clusters, backups and jobs. Statuses are derived from wall-clock time whenever they are read.
+import { randomBytes, randomInt } from 'node:crypto';
+import {
+  BACKUP_STATUS_AFTER_FAILED_JOB,
+  END_TIME_WHILE_RUNNING,
+  backupSizeBytes,
+  expireTime,
+  isoSeconds,
+  jobProgress,
+  jobReason,
+  jobStatusAt,
+} from './quirks.ts';
+import { DEFAULT_CLUSTER_ID, defaultScenario, mergeScenario } from './scenario.ts';
+import type {
+  BackupStatus,
+  BackupType,
+  Cluster,
+  CreationMethod,
+  ExistingBackup,
+  JobOutcome,
+  JobStatus,
+  Scenario,
+  ScenarioInput,
+} from './scenario.ts';
+
+export interface DbCollections {
+  dbName: string;
+  collectionNames: string[];
+}
+
+export interface SimBackup {
+  backupId: string;
+  backupName: string;
+  clusterId: string;
+  clusterName: string;
+  projectId: string;
+  regionId: string;
+  backupType: BackupType;
+  creationMethod: CreationMethod;
+  status: BackupStatus;
+  size: number;
+  createTime: string;
+  expireTime: string;
+  collections: DbCollections[];
+  crossRegionCopies: { regionId: string }[];
+  /** Set for backups created through the API. */
+  jobId?: string;
+  createdAt: number;
+}
+
+export interface SimJob {
+  jobId: string;
+  type: 'BACKUP';
+  status: JobStatus;
+  progress: string;
+  startTime: string;
+  endTime: string;
+  reason: string;
+  clusterId: string;
+  backupId: string;
+  createdAt: number;
+  durationMs: number;
+  outcome: JobOutcome;
+}
+
+interface JobRecord {
+  jobId: string;
+  clusterId: string;
+  backupId: string;
+  createdAt: number;
+  durationMs: number;
+  outcome: JobOutcome;
+  failureReason: string;
+}
+
+interface BackupRecord {
+  backupId: string;
+  backupName: string;
+  clusterId: string;
+  backupType: BackupType;
+  creationMethod: CreationMethod;
+  createdAt: number;
+  collections: DbCollections[];
+  crossRegionCopies: { regionId: string }[];
+  /** Backups with a job follow it; the others use initialStatus and readyAt. */
+  jobId?: string;
+  availableDelayMs: number;
+  initialStatus: 'CREATING' | 'AVAILABLE';
+  readyAt?: number;
+  size?: number;
+}
+
+const JOB_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+function newJobId(): string {
+  let id = 'job-';
+  for (let i = 0; i < 22; i++) id += JOB_ALPHABET[randomInt(JOB_ALPHABET.length)];
+  return id;
+}
+
+/** Every collection of a cluster, grouped by database. */
+export function allCollections(cluster: Cluster): DbCollections[] {
+  return Object.entries(cluster.databases)
+    .filter(([, names]) => names.length > 0)
+    .map(([dbName, names]) => ({ dbName, collectionNames: [...names] }));
+}
+
+export class SimState {
+  scenario: Scenario = defaultScenario();
+  private readonly backupRecords: BackupRecord[] = [];
+  private readonly jobRecords = new Map<string, JobRecord>();
+  private readonly counters = new Map<string, number>();
+
+  /** Merge settings; existing backups are created now. Throws (changing nothing) on bad input. */
+  configure(input: ScenarioInput, now: number): void {
+    const next = mergeScenario(this.scenario, input);
+    for (const spec of input.existingBackups ?? []) {
+      const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
+      if (!next.clusters[clusterId])
+        throw new Error(`existing backup: unknown cluster ${clusterId}`);
+    }
+    this.scenario = next;
+    for (const spec of input.existingBackups ?? []) this.addExisting(spec, now);
+  }
+
+  cluster(clusterId: string): Cluster | undefined {
+    return Object.hasOwn(this.scenario.clusters, clusterId)
+      ? this.scenario.clusters[clusterId]
+      : undefined;
+  }
+
+  backups(now: number): SimBackup[] {
+    return this.backupRecords.map((r) => this.backupView(r, now));
+  }
+
+  backup(clusterId: string, backupId: string, now: number): SimBackup | undefined {
+    const r = this.backupRecords.find((b) => b.backupId === backupId && b.clusterId === clusterId);
+    return r && this.backupView(r, now);
+  }
+
+  jobs(now: number): SimJob[] {
+    return [...this.jobRecords.values()].map((r) => jobView(r, now));
+  }
+
+  job(jobId: string, now: number): SimJob | undefined {
+    const r = this.jobRecords.get(jobId);
+    return r && jobView(r, now);
+  }
+
+  /** The CREATING backup of that kind on the cluster, if any. */
+  creating(clusterId: string, method: CreationMethod, now: number): SimBackup | undefined {
+    return this.backups(now).find(
+      (b) => b.clusterId === clusterId && b.creationMethod === method && b.status === 'CREATING',
+    );
+  }
+
+  createManualBackup(
+    clusterId: string,
+    backupType: BackupType,
+    collections: DbCollections[],
+    crossRegionCopies: { regionId: string }[],
+    now: number,
+  ): { backup: SimBackup; job: SimJob } {
+    const { backupId, backupName } = this.newNames(clusterId);
+    const jobId = newJobId();
+    const s = this.scenario;
+    this.jobRecords.set(jobId, {
+      jobId,
+      clusterId,
+      backupId,
+      createdAt: now,
+      durationMs: s.jobDurationMs,
+      outcome: s.jobOutcome,
+      failureReason: s.failureReason,
+    });
+    const record: BackupRecord = {
+      backupId,
+      backupName,
+      clusterId,
+      backupType,
+      creationMethod: 'MANUAL',
+      createdAt: now,
+      collections,
+      crossRegionCopies,
+      jobId,
+      availableDelayMs: s.availableDelayMs,
+      initialStatus: 'CREATING',
+    };
+    this.backupRecords.push(record);
+    return { backup: this.backupView(record, now), job: jobView(this.jobRecords.get(jobId)!, now) };
+  }
+
+  /** An automatic backup starts now and lasts one job duration (no job is visible for it). */
+  startAutoBackup(clusterId: string, now: number): void {
+    this.addExisting(
+      {
+        clusterId,
+        creationMethod: 'AUTO',
+        status: 'CREATING',
+        finishAfterMs: this.scenario.jobDurationMs,
+      },
+      now,
+    );
+  }
+
+  private addExisting(spec: ExistingBackup, now: number): void {
+    const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
+    const cluster = this.cluster(clusterId)!;
+    const names = this.newNames(clusterId);
+    const backupType = spec.backupType ?? 'CLUSTER';
+    const all = allCollections(cluster);
+    const first = all[0];
+    const collections =
+      backupType === 'CLUSTER' || !first
+        ? all
+        : [{ dbName: first.dbName, collectionNames: first.collectionNames.slice(0, 1) }];
+    this.backupRecords.push({
+      backupId: spec.backupId ?? names.backupId,
+      backupName: spec.backupName ?? names.backupName,
+      clusterId,
+      backupType,
+      creationMethod: spec.creationMethod ?? 'AUTO',
+      createdAt: now,
+      collections,
+      crossRegionCopies: [],
+      availableDelayMs: 0,
+      initialStatus: spec.status ?? 'AVAILABLE',
+      readyAt: spec.finishAfterMs === undefined ? undefined : now + spec.finishAfterMs,
+      size: spec.size,
+    });
+  }
+
+  private newNames(clusterId: string): { backupId: string; backupName: string } {
+    const n = (this.counters.get(clusterId) ?? 0) + 1;
+    this.counters.set(clusterId, n);
+    const name = this.cluster(clusterId)?.name ?? clusterId;
+    return {
+      backupId: `backup${n}_${randomBytes(8).toString('hex').slice(0, 15)}`,
+      backupName: `${name}_backup${n}`,
+    };
+  }
+
+  private backupView(r: BackupRecord, now: number): SimBackup {
+    const status = this.backupStatus(r, now);
+    const cluster = this.cluster(r.clusterId);
+    const collectionCount = r.collections.reduce((n, c) => n + c.collectionNames.length, 0);
+    return {
+      backupId: r.backupId,
+      backupName: r.backupName,
+      clusterId: r.clusterId,
+      clusterName: cluster?.name ?? '',
+      projectId: cluster?.projectId ?? '',
+      regionId: cluster?.regionId ?? '',
+      backupType: r.backupType,
+      creationMethod: r.creationMethod,
+      status,
+      size: status === 'AVAILABLE' ? (r.size ?? backupSizeBytes(collectionCount)) : 0,
+      createTime: isoSeconds(r.createdAt),
+      expireTime: expireTime(r.creationMethod, r.createdAt),
+      collections: r.collections.map((c) => ({ ...c, collectionNames: [...c.collectionNames] })),
+      crossRegionCopies: r.crossRegionCopies.map((c) => ({ ...c })),
+      ...(r.jobId === undefined ? {} : { jobId: r.jobId }),
+      createdAt: r.createdAt,
+    };
+  }
+
+  private backupStatus(r: BackupRecord, now: number): BackupStatus {
+    const job = r.jobId === undefined ? undefined : this.jobRecords.get(r.jobId);
+    if (!job) {
+      if (r.initialStatus === 'AVAILABLE') return 'AVAILABLE';
+      return r.readyAt !== undefined && now >= r.readyAt ? 'AVAILABLE' : 'CREATING';
+    }
+    const status = jobStatusAt(now - job.createdAt, job.durationMs, job.outcome);
+    if (status === 'FAILED' || status === 'CANCELED') return BACKUP_STATUS_AFTER_FAILED_JOB;
+    if (status !== 'SUCCESSFUL') return 'CREATING';
+    return now >= job.createdAt + job.durationMs + r.availableDelayMs ? 'AVAILABLE' : 'CREATING';
+  }
+}
+
+function jobView(r: JobRecord, now: number): SimJob {
+  const elapsed = now - r.createdAt;
+  const status = jobStatusAt(elapsed, r.durationMs, r.outcome);
+  const finished = status === 'SUCCESSFUL' || status === 'FAILED' || status === 'CANCELED';
+  return {
+    jobId: r.jobId,
+    type: 'BACKUP',
+    status,
+    progress: jobProgress(status, elapsed, r.durationMs),
+    startTime: isoSeconds(r.createdAt),
+    endTime: finished ? isoSeconds(r.createdAt + r.durationMs) : END_TIME_WHILE_RUNNING,
+    reason: jobReason(status, r.failureReason),
+    clusterId: r.clusterId,
+    backupId: r.backupId,
+    createdAt: r.createdAt,
+    durationMs: r.durationMs,
+    outcome: r.outcome,
+  };
+}
