@@ -53,6 +53,10 @@ export function runnerFiles(): {
   };
 }
 
+function hideRunnerLines(text: string): string {
+  return text.replace(/^::(debug|add-mask)::.*\n?/gm, '');
+}
+
 export interface BundledRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -67,7 +71,10 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Called once the process has printed `text` (e.g. to send it a signal). */
   onOutput?: { text: string; then: (pid: number) => void };
-  /** Also copy the action's output to this process's stdout as it comes (the demo). */
+  /**
+   * Also copy the action's output to this process's stdout as it comes (the demo), leaving out
+   * the ::debug:: and ::add-mask:: lines a runner hides.
+   */
   echo?: boolean;
 }
 
@@ -92,7 +99,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
     let triggered = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (options.echo) process.stdout.write(chunk);
+      if (options.echo) process.stdout.write(hideRunnerLines(chunk.toString()));
       if (options.onOutput && !triggered && stdout.includes(options.onOutput.text)) {
         triggered = true;
         options.onOutput.then(child.pid as number);

@@ -32,8 +32,8 @@ function describeTarget(settings: Settings): string {
   const what =
     settings.backupType === 'CLUSTER'
       ? 'the whole cluster'
-      : `collections ${settings.collections.join(', ')}${settings.database ? ` of database ${settings.database}` : ''}`;
-  return `${what} of ${settings.clusterId}`;
+      : `collections ${settings.collections.join(', ')} (database ${settings.database ?? 'default'})`;
+  return `${what} of cluster ${settings.clusterId}`;
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {

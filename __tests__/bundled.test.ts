@@ -1,0 +1,92 @@
+// dist/index.js spawned exactly as the runner spawns it: INPUT_* variables, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, a clean environment, the exit code.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { runBundled, type Inputs } from '../scripts/runner.ts';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator({ scenario: { jobDurationMs: 1_500 } });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const inputs = (extra: Inputs = {}): Inputs => ({
+  'api-key': sim.apiKey,
+  'cluster-id': DEFAULT_CLUSTER_ID,
+  'base-url': sim.url,
+  ...extra,
+});
+
+describe('the bundled action', () => {
+  it('backs up, writes outputs and the summary, and exits 0', async () => {
+    const result = await runBundled(inputs({ timeout: '1m' }));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [backup] = sim.backups();
+    expect(result.outputs).toMatchObject({
+      backupId: backup?.backupId,
+      backupName: backup?.backupName,
+      jobId: sim.jobs()[0]?.jobId,
+      status: 'SUCCESSFUL',
+    });
+    expect(Number(result.outputs.backupSize)).toBeGreaterThan(0);
+    expect(result.summary).toContain(`<td>${backup?.backupId}</td>`);
+    expect(result.stdout).toContain('::notice title=Zilliz Cloud backup::');
+    expect(result.stdout.split(`::add-mask::${sim.apiKey}`).join('')).not.toContain(sim.apiKey);
+    const userAgent = String(sim.requests[0]?.headers['user-agent']);
+    expect(userAgent).toMatch(/^zilliz-backup-action\/\d+\.\d+\.\d+ /);
+  });
+
+  it('fails with exit code 1 and an ::error:: line on bad input, before any request', async () => {
+    const result = await runBundled(inputs({ 'backup-type': 'COLLECTION' }));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '::error::Invalid input: collections: is required when backup-type is COLLECTION',
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('fails a bad API key in well under five seconds', async () => {
+    const result = await runBundled(inputs({ 'api-key': 'not-the-key' }));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*21119: The apikey is illegal/);
+    expect(result.stdout).toContain('The API key was refused');
+    expect(result.durationMs).toBeLessThan(5_000);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('does not outlive its timeout when the server accepts and never answers', async () => {
+    sim.configure({ faults: [{ route: '*', kind: 'hang', times: 1_000 }] });
+    const result = await runBundled(inputs({ timeout: '3s' }));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*3s timeout passed/);
+    expect(result.durationMs).toBeLessThan(3_000 + 2_000);
+  });
+
+  it('when cancelled, logs the ids, says the backup goes on, writes the summary and exits 1', async () => {
+    sim.configure({ jobDurationMs: 60_000 });
+    let signalledAt = 0;
+    const result = await runBundled(inputs(), {
+      onOutput: {
+        text: 'Started backup',
+        then: (pid) => {
+          signalledAt = Date.now();
+          process.kill(pid, 'SIGINT');
+        },
+      },
+    });
+    const exitedAfter = Date.now() - signalledAt;
+    expect(result.code).toBe(1);
+    expect(exitedAfter).toBeLessThan(2_000);
+    const [backup] = sim.backups();
+    expect(result.stdout).toContain(
+      `The runner stopped the step: backup ${backup?.backupName} (${backup?.backupId}), job ${sim.jobs()[0]?.jobId}`,
+    );
+    expect(result.stdout).toContain('The backup goes on in Zilliz Cloud.');
+    expect(result.outputs.backupId).toBe(backup?.backupId);
+    expect(result.outputs.status).toBe('STARTED');
+    expect(result.summary).toContain('Step cancelled');
+  });
+});
