@@ -211,9 +211,10 @@ function adopt(ctx: WorkflowContext, backup: BackupInfo, cause: Error): void {
   record.adopted = true;
   ctx.onCreated(record);
   log.warning(
-    `The reply to our create was lost (${cause.message}), but backup ${backup.backupName} ` +
-      `(${backup.backupId}) appeared on the cluster since: it is ours, so no second backup is made. ` +
-      'Its job id is unknown: the jobId output stays empty, and the backup itself is watched instead.',
+    `The reply to a create was lost, but backup ${backup.backupName} (${backup.backupId}) has ` +
+      'appeared on the cluster since: it is ours, so no second backup is made ' +
+      `(last answer: ${cause.message}). Its job id is unknown: the jobId output stays empty, ` +
+      'and the backup itself is watched instead.',
   );
 }
 

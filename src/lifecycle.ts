@@ -15,6 +15,8 @@ export interface GuardOptions {
   /** Writes outputs and the summary; must not throw. */
   onStop: (reason: StopReason) => Promise<void>;
   exit?: (code: number) => void;
+  /** How long past the deadline the watchdog fires. */
+  graceMs?: number;
 }
 
 /** Installs the signal handlers and the watchdog; returns a function that removes them. */
@@ -22,6 +24,7 @@ export function guardProcess({
   deadline,
   onStop,
   exit = (code) => process.exit(code),
+  graceMs = WATCHDOG_GRACE_MS,
 }: GuardOptions): () => void {
   let stopping = false;
   const stop = (reason: StopReason): void => {
@@ -35,7 +38,7 @@ export function guardProcess({
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // Unref'd: it fires only if something else still keeps the process alive past the deadline.
-  const watchdog = setTimeout(() => stop('watchdog'), deadline.remainingMs() + WATCHDOG_GRACE_MS);
+  const watchdog = setTimeout(() => stop('watchdog'), deadline.remainingMs() + graceMs);
   watchdog.unref();
   return () => {
     clearTimeout(watchdog);

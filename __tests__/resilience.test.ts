@@ -1,0 +1,265 @@
+// Flaky networks, throttling, hung servers and lost replies: never two backups, never a lost id,
+// never past the deadline.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline } from '../src/deadline.ts';
+import { guardProcess, type StopReason } from '../src/lifecycle.ts';
+import { startSimulator, type Simulator } from '../simulator/server.ts';
+import { runInProcess } from './helpers/inprocess.ts';
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await startSimulator({ scenario: { jobDurationMs: 400 } });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const requests = (route: string) => sim.requests.filter((r) => r.route === route);
+const manualBackups = () => sim.backups().filter((b) => b.creationMethod === 'MANUAL');
+const routeSequence = () =>
+  sim.requests.map(
+    (r) => `${r.route}${r.query.creationMethod ? `:${r.query.creationMethod}` : ''}`,
+  );
+
+describe('a create whose outcome is unknown', () => {
+  it('is not repeated when the backup was made and the reply lost: the backup is adopted', async () => {
+    sim.configure({ faults: [{ route: 'createBackup', kind: 'commitThenDrop' }] });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(manualBackups()).toHaveLength(1);
+    const [backup] = manualBackups();
+    expect(result.outputs.backupId).toBe(backup?.backupId);
+    expect(result.outputs.backupName).toBe(backup?.backupName);
+    expect(result.outputs.jobId).toBeUndefined();
+    expect(result.outputs.status).toBe('SUCCESSFUL');
+    expect(requests('createBackup')).toHaveLength(1);
+    expect(requests('describeJob')).toHaveLength(0);
+    expect(requests('describeBackup').length).toBeGreaterThan(1);
+    expect(result.stdout).toMatch(
+      /::warning::The reply to a create was lost, but backup .* it is ours, so no second backup is made/,
+    );
+    expect(result.summary).toContain(
+      'unknown (the create reply was lost; backup adopted from the list)',
+    );
+  });
+
+  it.each([
+    ['an HTTP 503 page', { route: 'createBackup' as const, kind: 'status' as const, status: 503 }],
+    ['a connection reset', { route: 'createBackup' as const, kind: 'reset' as const }],
+    ['a 2xx reply that is not JSON', { route: 'createBackup' as const, kind: 'nonJson' as const }],
+  ])('checks the list after %s, then creates once', async (_, fault) => {
+    sim.configure({ faults: [fault] });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(manualBackups()).toHaveLength(1);
+    expect(result.outputs.backupId).toBe(manualBackups()[0]?.backupId);
+    expect(result.outputs.jobId).toBe(sim.jobs()[0]?.jobId);
+    expect(routeSequence().slice(0, 4)).toEqual([
+      'listBackups',
+      'createBackup',
+      'listBackups:MANUAL',
+      'createBackup',
+    ]);
+  });
+
+  it('checks the list after a create that hangs past its own time limit', async () => {
+    sim.configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
+    const result = await runInProcess(sim, {}, { requestTimeoutMs: 300 });
+    expect(result.failed).toBe(false);
+    expect(manualBackups()).toHaveLength(1);
+    expect(result.stdout).toContain('no complete reply within 0.3s');
+    expect(routeSequence().slice(0, 4)).toEqual([
+      'listBackups',
+      'createBackup',
+      'listBackups:MANUAL',
+      'createBackup',
+    ]);
+  });
+
+  it('treats a later "busy" refusal as a sign of its own backup, and adopts it', async () => {
+    // The lost create made a backup that the next list does not show yet (two stale, empty
+    // pages: the in-progress check and the first adoption check). The second create is then
+    // refused as busy, and the list, asked again, shows the backup: it is adopted.
+    sim.configure({
+      faults: [
+        { route: 'createBackup', kind: 'commitThenDrop' },
+        {
+          route: 'listBackups',
+          kind: 'status',
+          status: 200,
+          times: 2,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            code: 0,
+            data: { count: 0, currentPage: 1, pageSize: 100, backups: [] },
+          }),
+        },
+      ],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    expect(requests('createBackup')).toHaveLength(2);
+    expect(requests('createBackup')[1]?.status).toBe(200);
+    expect(manualBackups()).toHaveLength(1);
+    expect(result.outputs.backupId).toBe(manualBackups()[0]?.backupId);
+    expect(result.stdout).toMatch(
+      /::warning::The reply to a create was lost.*\(last answer: .*40003/,
+    );
+  });
+
+  it('fails with the refusal when the list shows nothing new', async () => {
+    sim.configure({
+      faults: [
+        { route: 'createBackup', kind: 'status', status: 502 },
+        {
+          route: 'createBackup',
+          kind: 'businessError',
+          code: 65535,
+          message: 'Something undocumented.',
+        },
+      ],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toMatch(/::error::.*65535: Something undocumented\./);
+    expect(manualBackups()).toHaveLength(0);
+    expect(result.outputs).toEqual({});
+  });
+});
+
+describe('a create that surely did nothing', () => {
+  it('is repeated after three 429s, each Retry-After honoured, without a list check', async () => {
+    sim.configure({
+      faults: [{ route: 'createBackup', kind: 'status', status: 429, times: 3, retryAfter: '1' }],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(false);
+    const times = requests('createBackup').map((r) => r.receivedAt);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++)
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(1_000);
+    expect(routeSequence().filter((r) => r === 'listBackups:MANUAL')).toHaveLength(0);
+    expect(manualBackups()).toHaveLength(1);
+    expect(result.stdout).toMatch(/HTTP 429.*retry 1 in 1s \(Retry-After\)/);
+  });
+
+  it('stops at once when Retry-After would pass the deadline, and says so', async () => {
+    sim.configure({
+      faults: [{ route: 'createBackup', kind: 'status', status: 429, retryAfter: '30' }],
+    });
+    const result = await runInProcess(sim, { timeout: '5s' });
+    expect(result.failed).toBe(true);
+    expect(result.durationMs).toBeLessThan(1_000);
+    expect(result.stdout).toMatch(
+      /::error::the 5s timeout would pass before retry 1 .*giving up after: .*HTTP 429/,
+    );
+  });
+
+  it('does not retry a 404 page or a 403', async () => {
+    sim.configure({
+      faults: [
+        {
+          route: 'createBackup',
+          kind: 'status',
+          status: 404,
+          contentType: 'text/html',
+          body: '<h1>404</h1>',
+        },
+      ],
+    });
+    const result = await runInProcess(sim, {});
+    expect(result.failed).toBe(true);
+    expect(requests('createBackup')).toHaveLength(1);
+    expect(result.stdout).toMatch(/::error::POST \S+: HTTP 404: 404/);
+  });
+});
+
+describe('certificate errors', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are final: a self-signed server fails the step at once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    let hits = 0;
+    const server = createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_, res) => {
+        hits++;
+        res.end('{}');
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await runInProcess(sim, {
+        'base-url': `https://127.0.0.1:${port}`,
+        timeout: '30s',
+      });
+      expect(result.failed).toBe(true);
+      expect(result.durationMs).toBeLessThan(2_000);
+      expect(result.stdout).toMatch(/::error::.*(self[- ]signed|SELF_SIGNED|certificate)/i);
+      expect(hits).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('the watchdog', () => {
+  it('reports and exits when something is still pending past the deadline', async () => {
+    const deadline = new Deadline(100);
+    const reasons: StopReason[] = [];
+    const started = Date.now();
+    const code = await new Promise<number>((resolve) => {
+      guardProcess({
+        deadline,
+        graceMs: 200,
+        onStop: async (reason) => void reasons.push(reason),
+        exit: resolve,
+      });
+    });
+    expect(code).toBe(1);
+    expect(reasons).toEqual(['watchdog']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300 - 5);
+  });
+
+  it('is disarmed when the step finishes in time', async () => {
+    const deadline = new Deadline(50);
+    let exited = false;
+    const release = guardProcess({
+      deadline,
+      graceMs: 50,
+      onStop: async () => undefined,
+      exit: () => (exited = true),
+    });
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(exited).toBe(false);
+  });
+});
