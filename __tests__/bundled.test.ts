@@ -65,28 +65,31 @@ describe('the bundled action', () => {
     expect(result.durationMs).toBeLessThan(3_000 + 2_000);
   });
 
-  it('when cancelled, logs the ids, says the backup goes on, writes the summary and exits 1', async () => {
-    sim.configure({ jobDurationMs: 60_000 });
-    let signalledAt = 0;
-    const result = await runBundled(inputs(), {
-      onOutput: {
-        text: 'Started backup',
-        then: (pid) => {
-          signalledAt = Date.now();
-          process.kill(pid, 'SIGINT');
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'when cancelled (%s), logs the ids, says the backup goes on, writes the summary and exits 1',
+    async (signal) => {
+      sim.configure({ jobDurationMs: 60_000 });
+      let signalledAt = 0;
+      const result = await runBundled(inputs(), {
+        onOutput: {
+          text: 'Started backup',
+          then: (pid) => {
+            signalledAt = Date.now();
+            process.kill(pid, signal);
+          },
         },
-      },
-    });
-    const exitedAfter = Date.now() - signalledAt;
-    expect(result.code).toBe(1);
-    expect(exitedAfter).toBeLessThan(2_000);
-    const [backup] = sim.backups();
-    expect(result.stdout).toContain(
-      `The runner stopped the step: backup ${backup?.backupName} (${backup?.backupId}), job ${sim.jobs()[0]?.jobId}`,
-    );
-    expect(result.stdout).toContain('The backup goes on in Zilliz Cloud.');
-    expect(result.outputs.backupId).toBe(backup?.backupId);
-    expect(result.outputs.status).toBe('STARTED');
-    expect(result.summary).toContain('Step cancelled');
-  });
+      });
+      const exitedAfter = Date.now() - signalledAt;
+      expect(result.code).toBe(1);
+      expect(exitedAfter).toBeLessThan(2_000);
+      const [backup] = sim.backups();
+      expect(result.stdout).toContain(
+        `The runner stopped the step: backup ${backup?.backupName} (${backup?.backupId}), job ${sim.jobs()[0]?.jobId}`,
+      );
+      expect(result.stdout).toContain('The backup goes on in Zilliz Cloud.');
+      expect(result.outputs.backupId).toBe(backup?.backupId);
+      expect(result.outputs.status).toBe('STARTED');
+      expect(result.summary).toContain('Step cancelled');
+    },
+  );
 });

@@ -82,6 +82,16 @@ describe('a create whose outcome is unknown', () => {
     ]);
   });
 
+  it('warns that a backup may exist when the timeout cuts a create off mid-flight', async () => {
+    sim.configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
+    const result = await runInProcess(sim, { timeout: '2s' });
+    expect(result.failed).toBe(true);
+    expect(result.durationMs).toBeLessThan(2_500);
+    expect(result.stdout).toMatch(
+      /::error::the 2s timeout passed during POST \S+; a backup may have been started all the same/,
+    );
+  });
+
   it('treats a later "busy" refusal as a sign of its own backup, and adopts it', async () => {
     // The lost create made a backup that the next list does not show yet (two stale, empty
     // pages: the in-progress check and the first adoption check). The second create is then

@@ -175,6 +175,13 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
       );
       return;
     } catch (error) {
+      if (error instanceof DeadlineExceededError) {
+        // The timeout cut a create off mid-flight: it may have started a backup all the same.
+        throw new DeadlineExceededError(
+          `${error.message}; a backup may have been started all the same: look for it in the ` +
+            'Zilliz Cloud console before running this again',
+        );
+      }
       if (!(error instanceof ApiRequestError)) throw error;
       if (error.outcome === 'unknown') outcomeUnknown = true;
       if (outcomeUnknown) {
