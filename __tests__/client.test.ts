@@ -2,19 +2,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeadlineExceededError } from '../src/deadline.ts';
 import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/errors.ts';
-import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { DEFAULT_CLUSTER_ID, type Simulator } from '../simulator/server.ts';
 import { clientFor, type TestClient } from './helpers/client.ts';
+import { jsonReply, useSimulator } from './helpers/sim.ts';
 
+const simulator = useSimulator();
 let sim: Simulator;
 let api: TestClient;
 
-beforeEach(async () => {
-  sim = await startSimulator();
+beforeEach(() => {
+  sim = simulator();
   api = clientFor(sim);
 });
 afterEach(async () => {
   await api.close();
-  await sim.close();
 });
 
 function routeRequests(route: string) {
@@ -84,13 +85,7 @@ describe('errors', () => {
   it('names a missing field of a success reply, with the request id', async () => {
     sim.configure({
       faults: [
-        {
-          route: 'createBackup',
-          kind: 'status',
-          status: 200,
-          contentType: 'application/json',
-          body: JSON.stringify({ code: 0, data: { backupId: 'backup1_x', backupName: 'n' } }),
-        },
+        jsonReply('createBackup', { code: 0, data: { backupId: 'backup1_x', backupName: 'n' } }),
       ],
     });
     const error = await api.client
@@ -103,16 +98,10 @@ describe('errors', () => {
   it('names a field of the wrong type', async () => {
     sim.configure({
       faults: [
-        {
-          route: 'createBackup',
-          kind: 'status',
-          status: 200,
-          contentType: 'application/json',
-          body: JSON.stringify({
-            code: 0,
-            data: { backupId: 42, backupName: 'n', jobId: 'job-1' },
-          }),
-        },
+        jsonReply('createBackup', {
+          code: 0,
+          data: { backupId: 42, backupName: 'n', jobId: 'job-1' },
+        }),
       ],
     });
     const error = await api.client
@@ -125,15 +114,7 @@ describe('errors', () => {
 
   it('rejects a 2xx JSON reply without "code"', async () => {
     sim.configure({
-      faults: [
-        {
-          route: 'describeJob',
-          kind: 'status',
-          status: 200,
-          contentType: 'application/json',
-          body: '{"data":{}}',
-        },
-      ],
+      faults: [jsonReply('describeJob', '{"data":{}}')],
     });
     const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);

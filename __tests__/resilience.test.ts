@@ -6,31 +6,28 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Deadline } from '../src/deadline.ts';
 import { guardProcess, type StopReason } from '../src/lifecycle.ts';
-import { startSimulator, type Simulator } from '../simulator/server.ts';
 import { runInProcess } from './helpers/inprocess.ts';
+import { jsonReply, useSimulator } from './helpers/sim.ts';
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await startSimulator({ scenario: { jobDurationMs: 400 } });
-});
-afterEach(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ jobDurationMs: 400 });
 
-const requests = (route: string) => sim.requests.filter((r) => r.route === route);
-const manualBackups = () => sim.backups().filter((b) => b.creationMethod === 'MANUAL');
+const requests = (route: string) => sim().requests.filter((r) => r.route === route);
+const manualBackups = () =>
+  sim()
+    .backups()
+    .filter((b) => b.creationMethod === 'MANUAL');
 const routeSequence = () =>
-  sim.requests.map(
+  sim().requests.map(
     (r) => `${r.route}${r.query.creationMethod ? `:${r.query.creationMethod}` : ''}`,
   );
 
 describe('a create whose outcome is unknown', () => {
   it('is not repeated when the backup was made and the reply lost: the backup is adopted', async () => {
-    sim.configure({ faults: [{ route: 'createBackup', kind: 'commitThenDrop' }] });
-    const result = await runInProcess(sim, {});
+    sim().configure({ faults: [{ route: 'createBackup', kind: 'commitThenDrop' }] });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(manualBackups()).toHaveLength(1);
     const [backup] = manualBackups();
@@ -54,12 +51,12 @@ describe('a create whose outcome is unknown', () => {
     ['a connection reset', { route: 'createBackup' as const, kind: 'reset' as const }],
     ['a 2xx reply that is not JSON', { route: 'createBackup' as const, kind: 'nonJson' as const }],
   ])('checks the list after %s, then creates once', async (_, fault) => {
-    sim.configure({ faults: [fault] });
-    const result = await runInProcess(sim, {});
+    sim().configure({ faults: [fault] });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(manualBackups()).toHaveLength(1);
     expect(result.outputs.backupId).toBe(manualBackups()[0]?.backupId);
-    expect(result.outputs.jobId).toBe(sim.jobs()[0]?.jobId);
+    expect(result.outputs.jobId).toBe(sim().jobs()[0]?.jobId);
     expect(routeSequence().slice(0, 4)).toEqual([
       'listBackups',
       'createBackup',
@@ -69,8 +66,8 @@ describe('a create whose outcome is unknown', () => {
   });
 
   it('checks the list after a create that hangs past its own time limit', async () => {
-    sim.configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
-    const result = await runInProcess(sim, {}, { requestTimeoutMs: 300 });
+    sim().configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
+    const result = await runInProcess(sim(), {}, { requestTimeoutMs: 300 });
     expect(result.failed).toBe(false);
     expect(manualBackups()).toHaveLength(1);
     expect(result.stdout).toContain('no complete reply within 0.3s');
@@ -83,12 +80,12 @@ describe('a create whose outcome is unknown', () => {
   });
 
   it('warns that a backup may exist when the timeout cuts a create off mid-flight', async () => {
-    sim.configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
-    const result = await runInProcess(sim, { timeout: '2s' });
+    sim().configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
+    const result = await runInProcess(sim(), { timeout: '2s' });
     expect(result.failed).toBe(true);
     expect(result.durationMs).toBeLessThan(2_500);
     expect(result.stdout).toMatch(
-      /::error::the 2s timeout passed during POST \S+; a backup may have been started all the same/,
+      /::error::the 2s timeout passed during POST \S+; a create request may have started a backup all the same/,
     );
   });
 
@@ -96,23 +93,22 @@ describe('a create whose outcome is unknown', () => {
     // The lost create made a backup that the next list does not show yet (two stale, empty
     // pages: the in-progress check and the first adoption check). The second create is then
     // refused as busy, and the list, asked again, shows the backup: it is adopted.
-    sim.configure({
+    // The lost backup is still running when the second create arrives (a long job).
+    sim().configure({
+      jobDurationMs: 30_000,
       faults: [
         { route: 'createBackup', kind: 'commitThenDrop' },
-        {
-          route: 'listBackups',
-          kind: 'status',
-          status: 200,
-          times: 2,
-          contentType: 'application/json',
-          body: JSON.stringify({
+        jsonReply(
+          'listBackups',
+          {
             code: 0,
             data: { count: 0, currentPage: 1, pageSize: 100, backups: [] },
-          }),
-        },
+          },
+          2,
+        ),
       ],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), { wait: 'false' });
     expect(result.failed).toBe(false);
     expect(requests('createBackup')).toHaveLength(2);
     expect(requests('createBackup')[1]?.status).toBe(200);
@@ -124,7 +120,7 @@ describe('a create whose outcome is unknown', () => {
   });
 
   it('fails with the refusal when the list shows nothing new', async () => {
-    sim.configure({
+    sim().configure({
       faults: [
         { route: 'createBackup', kind: 'status', status: 502 },
         {
@@ -135,7 +131,7 @@ describe('a create whose outcome is unknown', () => {
         },
       ],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(result.stdout).toMatch(/::error::.*65535: Something undocumented\./);
     expect(manualBackups()).toHaveLength(0);
@@ -145,10 +141,10 @@ describe('a create whose outcome is unknown', () => {
 
 describe('a create that surely did nothing', () => {
   it('is repeated after three 429s, each Retry-After honoured, without a list check', async () => {
-    sim.configure({
+    sim().configure({
       faults: [{ route: 'createBackup', kind: 'status', status: 429, times: 3, retryAfter: '1' }],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     const times = requests('createBackup').map((r) => r.receivedAt);
     expect(times).toHaveLength(4);
@@ -160,10 +156,10 @@ describe('a create that surely did nothing', () => {
   });
 
   it('stops at once when Retry-After would pass the deadline, and says so', async () => {
-    sim.configure({
+    sim().configure({
       faults: [{ route: 'createBackup', kind: 'status', status: 429, retryAfter: '30' }],
     });
-    const result = await runInProcess(sim, { timeout: '5s' });
+    const result = await runInProcess(sim(), { timeout: '5s' });
     expect(result.failed).toBe(true);
     expect(result.durationMs).toBeLessThan(1_000);
     expect(result.stdout).toMatch(
@@ -172,7 +168,7 @@ describe('a create that surely did nothing', () => {
   });
 
   it('does not retry a 404 page or a 403', async () => {
-    sim.configure({
+    sim().configure({
       faults: [
         {
           route: 'createBackup',
@@ -183,7 +179,7 @@ describe('a create that surely did nothing', () => {
         },
       ],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(requests('createBackup')).toHaveLength(1);
     expect(result.stdout).toMatch(/::error::POST \S+: HTTP 404: 404/);
@@ -226,7 +222,7 @@ describe('certificate errors', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const result = await runInProcess(sim, {
+      const result = await runInProcess(sim(), {
         'base-url': `https://127.0.0.1:${port}`,
         timeout: '30s',
       });

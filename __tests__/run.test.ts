@@ -1,28 +1,23 @@
 // run() end to end in this process, against the simulator over real HTTP.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLUSTER_ID } from '../simulator/server.ts';
 import { runInProcess } from './helpers/inprocess.ts';
+import { jsonReply, useSimulator } from './helpers/sim.ts';
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await startSimulator({ scenario: { jobDurationMs: 400 } });
-});
-afterEach(async () => {
-  await sim.close();
-});
+const sim = useSimulator({ jobDurationMs: 400 });
 
-const requests = (route: string) => sim.requests.filter((r) => r.route === route);
+const requests = (route: string) => sim().requests.filter((r) => r.route === route);
 
 describe('a cluster backup', () => {
   it('creates, waits, and sets every output', async () => {
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
-    const [backup] = sim.backups();
-    expect(sim.backups()).toHaveLength(1);
+    const [backup] = sim().backups();
+    expect(sim().backups()).toHaveLength(1);
     expect(result.outputs).toEqual({
       backupId: backup?.backupId,
       backupName: backup?.backupName,
-      jobId: sim.jobs()[0]?.jobId,
+      jobId: sim().jobs()[0]?.jobId,
       status: 'SUCCESSFUL',
       backupSize: String(backup?.size),
     });
@@ -35,14 +30,14 @@ describe('a cluster backup', () => {
   });
 
   it('writes a job summary with what a reviewer needs', async () => {
-    const { summary } = await runInProcess(sim, {});
-    const [backup] = sim.backups();
+    const { summary } = await runInProcess(sim(), {});
+    const [backup] = sim().backups();
     for (const text of [
       DEFAULT_CLUSTER_ID,
       'CLUSTER: whole cluster',
       backup?.backupId,
       backup?.backupName,
-      sim.jobs()[0]?.jobId,
+      sim().jobs()[0]?.jobId,
       'SUCCESSFUL',
       'bytes)',
       'Time taken',
@@ -53,7 +48,7 @@ describe('a cluster backup', () => {
   });
 
   it('with wait: false, creates and returns STARTED without polling', async () => {
-    const result = await runInProcess(sim, { wait: 'false' });
+    const result = await runInProcess(sim(), { wait: 'false' });
     expect(result.failed).toBe(false);
     expect(result.outputs.status).toBe('STARTED');
     expect(result.outputs.jobId).toMatch(/^job-/);
@@ -63,7 +58,7 @@ describe('a cluster backup', () => {
 
 describe('a collection backup', () => {
   it('sends one dbCollections entry with dbName when a database is given', async () => {
-    const result = await runInProcess(sim, {
+    const result = await runInProcess(sim(), {
       'backup-type': 'collection',
       collections: 'orders\nitems',
       database: 'shop',
@@ -77,7 +72,7 @@ describe('a collection backup', () => {
   });
 
   it('leaves dbName out for the default database, and sends cross-region copies', async () => {
-    await runInProcess(sim, {
+    await runInProcess(sim(), {
       'backup-type': 'COLLECTION',
       collections: 'users',
       'copy-to-regions': 'aws-us-east-1',
@@ -92,15 +87,15 @@ describe('a collection backup', () => {
 
 describe('failures', () => {
   it('quotes the reason of a FAILED job, keeps the ids and says what to do', async () => {
-    sim.configure({
+    sim().configure({
       jobOutcome: 'FAILED',
       failureReason: 'Insufficient storage quota for backup.',
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(result.outputs.status).toBe('FAILED');
-    expect(result.outputs.backupId).toBe(sim.backups()[0]?.backupId);
-    expect(result.outputs.jobId).toBe(sim.jobs()[0]?.jobId);
+    expect(result.outputs.backupId).toBe(sim().backups()[0]?.backupId);
+    expect(result.outputs.jobId).toBe(sim().jobs()[0]?.jobId);
     expect(result.stdout).toMatch(
       /::error::backup job job-\S+ FAILED: Insufficient storage quota for backup\./,
     );
@@ -108,16 +103,16 @@ describe('failures', () => {
   });
 
   it('reports a cancelled job as CANCELED', async () => {
-    sim.configure({ jobOutcome: 'CANCELED' });
-    const result = await runInProcess(sim, {});
+    sim().configure({ jobOutcome: 'CANCELED' });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(result.outputs.status).toBe('CANCELED');
     expect(result.stdout).toMatch(/::error::backup job \S+ was cancelled/);
   });
 
   it('times out while waiting: TIMED_OUT, ids kept, within the timeout', async () => {
-    sim.configure({ jobDurationMs: 60_000 });
-    const result = await runInProcess(sim, { timeout: '2s' });
+    sim().configure({ jobDurationMs: 60_000 });
+    const result = await runInProcess(sim(), { timeout: '2s' });
     expect(result.failed).toBe(true);
     expect(result.outputs.status).toBe('TIMED_OUT');
     expect(result.outputs.backupId).toMatch(/^backup/);
@@ -128,7 +123,7 @@ describe('failures', () => {
   });
 
   it('fails on an unknown cluster with code, message and request id, and no status', async () => {
-    const result = await runInProcess(sim, { 'cluster-id': 'in01-0000000000000' });
+    const result = await runInProcess(sim(), { 'cluster-id': 'in01-0000000000000' });
     expect(result.failed).toBe(true);
     expect(result.stdout).toMatch(/::error::.*80020: Invalid clusterId.*\(request id \S+\)/);
     expect(result.outputs).toEqual({});
@@ -136,41 +131,41 @@ describe('failures', () => {
   });
 
   it('fails on a Serverless cluster with advice', async () => {
-    const result = await runInProcess(sim, { 'cluster-id': 'in03-5e2b7f0a9c4d1e6' });
+    const result = await runInProcess(sim(), { 'cluster-id': 'in03-5e2b7f0a9c4d1e6' });
     expect(result.stdout).toContain('80021');
     expect(result.stdout).toContain('Backups exist only for Dedicated clusters');
   });
 
   it('rejects bad input before any request', async () => {
-    const result = await runInProcess(sim, { wait: 'sometimes' });
+    const result = await runInProcess(sim(), { wait: 'sometimes' });
     expect(result.failed).toBe(true);
     expect(result.stdout).toContain('::error::Invalid input: wait: "sometimes" is not a boolean');
-    expect(sim.requests).toHaveLength(0);
+    expect(sim().requests).toHaveLength(0);
   });
 
   it('never prints the API key, not even when the server echoes it', async () => {
-    sim.configure({
+    sim().configure({
       faults: [
         {
           route: 'createBackup',
           kind: 'businessError',
           code: 80000,
-          message: `Incorrect parameter: token ${sim.apiKey}`,
+          message: `Incorrect parameter: token ${sim().apiKey}`,
         },
       ],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(result.stdout).toContain('Incorrect parameter: token ***');
-    const masked = result.stdout.replace(`::add-mask::${sim.apiKey}`, '');
-    expect(masked).not.toContain(sim.apiKey);
+    const masked = result.stdout.replace(`::add-mask::${sim().apiKey}`, '');
+    expect(masked).not.toContain(sim().apiKey);
     expect(result.summary).toContain('token ***');
-    expect(result.summary).not.toContain(sim.apiKey);
+    expect(result.summary).not.toContain(sim().apiKey);
   });
 
   it('warns and leaves out the size when the backup is not AVAILABLE yet', async () => {
-    sim.configure({ availableDelayMs: 60_000 });
-    const result = await runInProcess(sim, {});
+    sim().configure({ availableDelayMs: 60_000 });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.outputs.status).toBe('SUCCESSFUL');
     expect(result.outputs.backupSize).toBeUndefined();
@@ -178,18 +173,15 @@ describe('failures', () => {
   });
 
   it('keeps waiting through an undocumented job status, and logs it', async () => {
-    sim.configure({
+    sim().configure({
       faults: [
-        {
-          route: 'describeJob',
-          kind: 'status',
-          status: 200,
-          contentType: 'application/json',
-          body: JSON.stringify({ code: 0, data: { jobId: 'x', status: 'QUEUED', progress: '0' } }),
-        },
+        jsonReply('describeJob', {
+          code: 0,
+          data: { jobId: 'x', status: 'QUEUED', progress: '0' },
+        }),
       ],
     });
-    const result = await runInProcess(sim, {});
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.stdout).toContain('QUEUED 0%');
     expect(result.stdout).toContain('an undocumented status, still waiting');
@@ -205,8 +197,8 @@ describe('a backup already in progress', () => {
   };
 
   it('is waited for, then ours is created (if-in-progress: wait)', async () => {
-    sim.configure({ existingBackups: [{ ...running, finishAfterMs: 300 }] });
-    const result = await runInProcess(sim, {});
+    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 300 }] });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.stdout).toContain('Backup backup9_running (nightly, auto) is in progress');
     const create = requests('createBackup')[0];
@@ -218,8 +210,8 @@ describe('a backup already in progress', () => {
   });
 
   it('fails at once naming it (if-in-progress: fail)', async () => {
-    sim.configure({ existingBackups: [running] });
-    const result = await runInProcess(sim, { 'if-in-progress': 'fail' });
+    sim().configure({ existingBackups: [running] });
+    const result = await runInProcess(sim(), { 'if-in-progress': 'fail' });
     expect(result.failed).toBe(true);
     expect(result.stdout).toMatch(
       /::error::backup backup9_running \(nightly, auto\) is in progress/,
@@ -228,22 +220,28 @@ describe('a backup already in progress', () => {
   });
 
   it('that starts between the check and the create is waited for the same way', async () => {
-    sim.configure({ autoBackupStartsOnCreate: true });
-    const result = await runInProcess(sim, {});
+    sim().configure({ autoBackupStartsOnCreate: true });
+    const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.stdout).toMatch(
       /Create was refused \(.*automatic backup is in progress\.?, code 40003\)/,
     );
     expect(requests('createBackup')).toHaveLength(2);
-    expect(sim.backups().filter((b) => b.creationMethod === 'MANUAL')).toHaveLength(1);
+    expect(
+      sim()
+        .backups()
+        .filter((b) => b.creationMethod === 'MANUAL'),
+    ).toHaveLength(1);
     expect(result.outputs.backupId).toBe(
-      sim.backups().find((b) => b.creationMethod === 'MANUAL')?.backupId,
+      sim()
+        .backups()
+        .find((b) => b.creationMethod === 'MANUAL')?.backupId,
     );
   });
 
   it('that starts between the check and the create fails naming it with if-in-progress: fail', async () => {
-    sim.configure({ autoBackupStartsOnCreate: true });
-    const result = await runInProcess(sim, { 'if-in-progress': 'fail' });
+    sim().configure({ autoBackupStartsOnCreate: true });
+    const result = await runInProcess(sim(), { 'if-in-progress': 'fail' });
     expect(result.failed).toBe(true);
     expect(result.stdout).toMatch(/::error::backup \S+ \(.*auto\) is in progress/);
     expect(requests('createBackup')).toHaveLength(1);

@@ -159,11 +159,32 @@ async function findOwnBackup(
  * manual backup found there is adopted instead of making a second one.
  */
 async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<void> {
+  const progress = { mayHaveCreated: false };
+  try {
+    await createWithoutDuplicates(ctx, known, progress);
+  } catch (error) {
+    if (error instanceof DeadlineExceededError && progress.mayHaveCreated) {
+      // Time ran out while a create was in flight or its outcome was still being checked.
+      throw new DeadlineExceededError(
+        `${error.message}; a create request may have started a backup all the same: look for ` +
+          'it in the Zilliz Cloud console before running this again',
+      );
+    }
+    throw error;
+  }
+}
+
+async function createWithoutDuplicates(
+  ctx: WorkflowContext,
+  known: Set<string>,
+  progress: { mayHaveCreated: boolean },
+): Promise<void> {
   const { client, settings, log, record } = ctx;
   const body = createBody(settings);
   let outcomeUnknown = false;
   for (let attempt = 0; ;) {
     try {
+      progress.mayHaveCreated = true;
       const created = await client.createBackup(settings.clusterId, body);
       record.backupId = created.backupId;
       record.backupName = created.backupName;
@@ -175,15 +196,9 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
       );
       return;
     } catch (error) {
-      if (error instanceof DeadlineExceededError) {
-        // The timeout cut a create off mid-flight: it may have started a backup all the same.
-        throw new DeadlineExceededError(
-          `${error.message}; a backup may have been started all the same: look for it in the ` +
-            'Zilliz Cloud console before running this again',
-        );
-      }
       if (!(error instanceof ApiRequestError)) throw error;
       if (error.outcome === 'unknown') outcomeUnknown = true;
+      progress.mayHaveCreated = outcomeUnknown;
       if (outcomeUnknown) {
         const own = await findOwnBackup(ctx, known);
         if (own) {

@@ -233,7 +233,8 @@ export class ZillizClient {
       headers = response.headers;
       text = await response.body.text();
     } catch (error) {
-      if (deadline.signal.aborted) {
+      // The request's own limit is the deadline itself when less than a full limit was left.
+      if (deadline.signal.aborted || (ownLimit.aborted && limitMs < requestTimeoutMs)) {
         throw new DeadlineExceededError(
           `the ${formatDuration(deadline.timeoutMs)} timeout passed during ${label}`,
         );

@@ -29,11 +29,11 @@ export interface RunOptions {
 }
 
 function describeTarget(settings: Settings): string {
-  const what =
-    settings.backupType === 'CLUSTER'
-      ? 'the whole cluster'
-      : `collections ${settings.collections.join(', ')} (database ${settings.database ?? 'default'})`;
-  return `${what} of cluster ${settings.clusterId}`;
+  if (settings.backupType === 'CLUSTER') return `the whole cluster ${settings.clusterId}`;
+  return (
+    `collections ${settings.collections.join(', ')} (database ${settings.database ?? 'default'}) ` +
+    `of cluster ${settings.clusterId}`
+  );
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
