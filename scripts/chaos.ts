@@ -4,7 +4,12 @@
 // timeout.
 //   node scripts/chaos.ts [--rounds 10] [--concurrency 3] [--seed 1]
 import { parseArgs } from 'node:util';
-import { startSimulator, type Fault, type RouteName, type ScenarioInput } from '../simulator/server.ts';
+import {
+  startSimulator,
+  type Fault,
+  type RouteName,
+  type ScenarioInput,
+} from '../simulator/server.ts';
 import { runBundled, type BundledRun } from './runner.ts';
 
 const { values } = parseArgs({
@@ -30,8 +35,10 @@ function rng(seed: number): () => number {
 }
 
 type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-const between = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
+const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)] as T;
+const between = (random: Random, min: number, max: number): number =>
+  min + Math.floor(random() * (max - min + 1));
 
 const READS: RouteName[] = ['describeJob', 'listBackups', 'describeBackup'];
 
@@ -43,7 +50,9 @@ function transientFault(random: Random, route: RouteName): Fault {
 }
 
 function flakyReads(random: Random): Fault[] {
-  return Array.from({ length: between(random, 1, 4) }, () => transientFault(random, pick(random, READS)));
+  return Array.from({ length: between(random, 1, 4) }, () =>
+    transientFault(random, pick(random, READS)),
+  );
 }
 
 interface Scenario {
@@ -60,7 +69,15 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'clean', timeout: '30s', timeoutMs: 30_000, backups: 1, succeeds: true, status: 'SUCCESSFUL', setup: () => ({}) },
+  {
+    name: 'clean',
+    timeout: '30s',
+    timeoutMs: 30_000,
+    backups: 1,
+    succeeds: true,
+    status: 'SUCCESSFUL',
+    setup: () => ({}),
+  },
   {
     name: 'flaky reads (5xx, HTML, resets, slow)',
     timeout: '30s',
@@ -93,7 +110,9 @@ const SCENARIOS: Scenario[] = [
     backups: 1,
     succeeds: true,
     status: 'SUCCESSFUL',
-    setup: (random) => ({ faults: [{ route: 'createBackup', kind: 'commitThenDrop' }, ...flakyReads(random)] }),
+    setup: (random) => ({
+      faults: [{ route: 'createBackup', kind: 'commitThenDrop' }, ...flakyReads(random)],
+    }),
   },
   {
     name: 'create fails ambiguously (5xx, reset, HTML 200)',
@@ -119,7 +138,15 @@ const SCENARIOS: Scenario[] = [
     setup: (random) =>
       random() < 0.5
         ? { autoBackupStartsOnCreate: true }
-        : { existingBackups: [{ creationMethod: 'AUTO', status: 'CREATING', finishAfterMs: between(random, 300, 2_000) }] },
+        : {
+            existingBackups: [
+              {
+                creationMethod: 'AUTO',
+                status: 'CREATING',
+                finishAfterMs: between(random, 300, 2_000),
+              },
+            ],
+          },
   },
   {
     name: 'job fails',
@@ -137,7 +164,10 @@ const SCENARIOS: Scenario[] = [
     backups: 1,
     succeeds: false,
     status: 'TIMED_OUT',
-    setup: () => ({ jobDurationMs: 60_000, faults: [{ route: 'describeJob', kind: 'status', status: 503, times: 10_000 }] }),
+    setup: () => ({
+      jobDurationMs: 60_000,
+      faults: [{ route: 'describeJob', kind: 'status', status: 503, times: 10_000 }],
+    }),
   },
   {
     name: 'hung server (accepts, never answers)',
@@ -159,7 +189,9 @@ interface Round {
 
 async function runRound(scenario: Scenario, seed: number): Promise<Round> {
   const random = rng(seed);
-  const sim = await startSimulator({ scenario: { jobDurationMs: 1_000, ...scenario.setup(random) } });
+  const sim = await startSimulator({
+    scenario: { jobDurationMs: 1_000, ...scenario.setup(random) },
+  });
   let run: BundledRun;
   try {
     run = await runBundled({
@@ -181,7 +213,8 @@ async function runRound(scenario: Scenario, seed: number): Promise<Round> {
     const job = sim.jobs().find((j) => j.backupId === backup.backupId);
     const adopted = run.stdout.includes('The reply to a create was lost');
     if (!adopted && run.outputs.jobId !== job?.jobId) outputsLost++;
-    if (scenario.status && run.outputs.status !== scenario.status) problems.push(`status ${run.outputs.status}`);
+    if (scenario.status && run.outputs.status !== scenario.status)
+      problems.push(`status ${run.outputs.status}`);
   }
   if (outputsLost > 0) problems.push(`${outputsLost} outputs lost`);
   if (manual.length !== scenario.backups) problems.push(`${manual.length} backups`);
@@ -217,24 +250,35 @@ const rows: string[] = [];
 let allPassed = true;
 for (const [index, scenario] of SCENARIOS.entries()) {
   const rounds = await pool(
-    Array.from({ length: ROUNDS }, (_, round) => () => runRound(scenario, seed * 100_000 + index * 1_000 + round)),
+    Array.from(
+      { length: ROUNDS },
+      (_, round) => () => runRound(scenario, seed * 100_000 + index * 1_000 + round),
+    ),
     CONCURRENCY,
   );
   const passed = rounds.filter((r) => r.passed).length;
   const backups = rounds.map((r) => r.backups);
   const lost = rounds.reduce((sum, r) => sum + r.outputsLost, 0);
   const longest = Math.max(...rounds.map((r) => r.durationMs));
-  const range = Math.min(...backups) === Math.max(...backups) ? `${backups[0]}` : `${Math.min(...backups)}–${Math.max(...backups)}`;
+  const range =
+    Math.min(...backups) === Math.max(...backups)
+      ? `${backups[0]}`
+      : `${Math.min(...backups)}–${Math.max(...backups)}`;
   rows.push(
     `| ${scenario.name} | ${ROUNDS} | ${passed} | ${range} (want ${scenario.backups}) | ${lost} | ${(longest / 1000).toFixed(1)} s / ${scenario.timeout} |`,
   );
-  for (const failure of rounds.filter((r) => !r.passed)) console.error(`  ${scenario.name}: ${failure.problem}`);
+  for (const failure of rounds.filter((r) => !r.passed))
+    console.error(`  ${scenario.name}: ${failure.problem}`);
   if (passed < ROUNDS) allPassed = false;
   console.error(`${scenario.name}: ${passed}/${ROUNDS} passed`);
 }
 
-console.log(`\nnode scripts/chaos.ts --rounds ${ROUNDS} --concurrency ${CONCURRENCY} --seed ${seed}  (${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version})\n`);
-console.log('| scenario | rounds | passed | backups per run | outputs lost | longest step / timeout |');
+console.log(
+  `\nnode scripts/chaos.ts --rounds ${ROUNDS} --concurrency ${CONCURRENCY} --seed ${seed}  (${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version})\n`,
+);
+console.log(
+  '| scenario | rounds | passed | backups per run | outputs lost | longest step / timeout |',
+);
 console.log('| --- | ---: | ---: | --- | ---: | --- |');
 for (const row of rows) console.log(row);
 process.exitCode = allPassed ? 0 : 1;

@@ -219,8 +219,10 @@ export class ZillizClient {
         method,
         signal,
         dispatcher: this.options.dispatcher,
-        headersTimeout: limitMs,
-        bodyTimeout: limitMs,
+        // Backstops only: the abort signals above decide (undici's own timers are coarse, and
+        // must not win the race and turn "the deadline passed" into a retryable timeout).
+        headersTimeout: limitMs + 1_000,
+        bodyTimeout: limitMs + 1_000,
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',

@@ -1,0 +1,561 @@
+// `npm run bench`: what the action costs a deploy, against the fixed 5 s curl loop a user would
+// write instead (scripts/baseline-curl-loop.sh), on the simulator. Prints a markdown report:
+//   - per job length: step time, overhead (step minus job), detection lag (process exit minus
+//     the moment the job became SUCCESSFUL) and describe-job calls, median (min–max);
+//   - calls and lag bounds computed from the polling schedule, up to a one-hour job;
+//   - start-up of the bundled action with `wait: false` against a bare `node -e 0`;
+//   - bundle size (scripts/check-size.ts) and the copies of undici installed and bundled;
+//   - which targets are met.
+//
+//   node scripts/bench.ts [--quick] [--jobs 3,20,60] [--repeats N] [--concurrency N]
+//                         [--startup-repeats N] [--no-spread]
+//
+// Each run has its own simulator, so runs can go side by side (--concurrency). Start-up is
+// measured first, one process at a time, on an otherwise idle machine.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { POLL_MAX_MS, pollInterval, type PollInterval } from '../src/schedule.ts';
+import { DIST, runBundled, type Inputs } from './runner.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const BASELINE = join(import.meta.dirname, 'baseline-curl-loop.sh');
+const LOOP_MS = 5_000;
+const AWS_WAIT_MS = 30_000;
+
+const { values: args } = parseArgs({
+  allowNegative: true,
+  options: {
+    quick: { type: 'boolean', default: false },
+    jobs: { type: 'string' },
+    repeats: { type: 'string' },
+    concurrency: { type: 'string', default: '6' },
+    'startup-repeats': { type: 'string' },
+    spread: { type: 'boolean', default: true },
+  },
+});
+
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer`);
+  return n;
+}
+
+const jobSeconds = (args.jobs ?? (args.quick ? '3' : '3,20,60')).split(',').map(Number);
+if (jobSeconds.some((s) => !(s > 0))) throw new Error('--jobs: expected seconds, e.g. 3,20,60');
+const repeatsFor = (seconds: number): number =>
+  positiveInt('repeats', args.repeats) ?? (args.quick ? 2 : seconds >= 60 ? 4 : 5);
+const concurrency = positiveInt('concurrency', args.concurrency) ?? 6;
+const startupRepeats =
+  positiveInt('startup-repeats', args['startup-repeats']) ?? (args.quick ? 5 : 15);
+
+// ── statistics and formatting ────────────────────────────────────────────────────────────
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+const secs = (ms: number): string => (ms / 1000).toFixed(2);
+const millis = (ms: number): string => ms.toFixed(0);
+
+/** "1.06 s (0.05–1.10)": the median, then the spread. */
+function spread(xs: number[], format: (n: number) => string, unit: string): string {
+  if (xs.length === 0) return 'n/a';
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const mid = `${format(median(xs))}${unit}`;
+  return xs.length === 1 || lo === hi ? mid : `${mid} (${format(lo)}–${format(hi)})`;
+}
+
+function lagTargetMs(jobMs: number): number {
+  return Math.min(POLL_MAX_MS, Math.max(1_000, jobMs * 0.1));
+}
+
+// ── one backup, with the action or with the curl loop ────────────────────────────────────
+
+type Contender = 'action' | 'loop';
+
+interface Run {
+  who: Contender;
+  nominalMs: number;
+  jobMs: number;
+  stepMs: number;
+  lagMs: number;
+  describeCalls: number;
+  requests: number;
+  error?: string;
+}
+
+/**
+ * Job lengths for the repeats of one nominal length: the nominal one, then shorter ones spread
+ * over min(5 s, a quarter of it). A real job's length has nothing to do with anyone's polling
+ * clock; with round lengths only, the 5 s loop would always poll just as the job ends.
+ */
+function jobLengths(nominalMs: number, repeats: number): number[] {
+  const width = args.spread ? Math.min(LOOP_MS, nominalMs / 4) : 0;
+  return Array.from({ length: repeats }, (_, i) => Math.round(nominalMs - (width * i) / repeats));
+}
+
+async function spawnAndWait(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, output };
+}
+
+const baseEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+});
+
+async function runOnce(who: Contender, nominalMs: number, jobMs: number): Promise<Run> {
+  const sim = await startSimulator({ scenario: { jobDurationMs: jobMs } });
+  try {
+    const started = Date.now();
+    let error: string | undefined;
+    if (who === 'action') {
+      const result = await runBundled({
+        'api-key': sim.apiKey,
+        'cluster-id': DEFAULT_CLUSTER_ID,
+        'base-url': sim.url,
+        timeout: '10m',
+      });
+      if (result.code !== 0 || result.outputs.status !== 'SUCCESSFUL') {
+        error = `exit ${result.code}, status ${result.outputs.status}: ${result.stdout.slice(-500)}`;
+      }
+    } else {
+      const result = await spawnAndWait('bash', [BASELINE], {
+        ...baseEnv(),
+        BASE_URL: sim.url,
+        API_KEY: sim.apiKey,
+        CLUSTER_ID: DEFAULT_CLUSTER_ID,
+      });
+      if (result.code !== 0) error = `exit ${result.code}: ${result.output.slice(-500)}`;
+    }
+    const exitedAt = Date.now();
+    const job = sim.jobs()[0];
+    if (!job) error ??= 'no backup job was created';
+    const jobEnd = job ? job.createdAt + job.durationMs : exitedAt;
+    return {
+      who,
+      nominalMs,
+      jobMs,
+      stepMs: exitedAt - started,
+      lagMs: exitedAt - jobEnd,
+      describeCalls: sim.requests.filter((r) => r.route === 'describeJob').length,
+      requests: sim.requests.length,
+      error,
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Runs the tasks, `limit` at a time, starting them at least `gapMs` apart. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number, gapMs: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  let lastStart = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      const wait = lastStart + gapMs - Date.now();
+      lastStart = Math.max(Date.now(), lastStart + gapMs);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      results[index] = await (tasks[index] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+// ── start-up ─────────────────────────────────────────────────────────────────────────────
+
+interface Startup {
+  bareMs: number[];
+  actionMs: number[];
+  firstRequestMs: number[];
+  loadOnlyMs: number[];
+  exitEventMs: number[];
+  errors: string[];
+}
+
+const EXIT_STAMP = "process.on('exit', () => process.stderr.write(`exit-event ${Date.now()}\\n`));";
+
+async function measureStartup(repeats: number): Promise<Startup> {
+  const out: Startup = {
+    bareMs: [],
+    actionMs: [],
+    firstRequestMs: [],
+    loadOnlyMs: [],
+    exitEventMs: [],
+    errors: [],
+  };
+  const warmUp = 2;
+  for (let i = 0; i < warmUp + repeats; i++) {
+    const t0 = Date.now();
+    await spawnAndWait(process.execPath, ['-e', '0'], baseEnv());
+    const bare = Date.now() - t0;
+
+    const sim: Simulator = await startSimulator({ scenario: { jobDurationMs: 1_000 } });
+    const inputs: Inputs = {
+      'api-key': sim.apiKey,
+      'cluster-id': DEFAULT_CLUSTER_ID,
+      'base-url': sim.url,
+      wait: 'false',
+    };
+    const t1 = Date.now();
+    const result = await runBundled(inputs);
+    const action = Date.now() - t1;
+    const first = (sim.requests[0]?.receivedAt ?? NaN) - t1;
+    await sim.close();
+    if (result.code !== 0 || result.outputs.status !== 'STARTED') {
+      out.errors.push(`exit ${result.code}, status ${result.outputs.status}`);
+    }
+    // The same with a preload that stamps the process's 'exit' event: what comes after it is
+    // teardown (in separate runs, so that the preload does not touch the numbers above).
+    const sim2 = await startSimulator({ scenario: { jobDurationMs: 1_000 } });
+    const t3 = Date.now();
+    const stamped = await runBundled(
+      { ...inputs, 'api-key': sim2.apiKey, 'base-url': sim2.url },
+      { env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(EXIT_STAMP)}` } },
+    );
+    await sim2.close();
+    const exitEvent = Number(/exit-event (\d+)/.exec(stamped.stderr)?.[1]) - t3;
+    // No inputs: the bundle loads, input validation fails, no request is made.
+    const t2 = Date.now();
+    const loadOnly = await runBundled({});
+    const load = Date.now() - t2;
+    if (loadOnly.code !== 1) out.errors.push(`no inputs: exit ${loadOnly.code}, expected 1`);
+    if (i < warmUp) continue;
+    out.loadOnlyMs.push(load);
+    out.exitEventMs.push(exitEvent);
+    out.bareMs.push(bare);
+    out.actionMs.push(action);
+    out.firstRequestMs.push(first);
+  }
+  return out;
+}
+
+// ── schedule arithmetic ──────────────────────────────────────────────────────────────────
+
+/**
+ * Checks until a job of `lengthMs` is seen finished, the first check when it starts and no
+ * latency (as __tests__/schedule.test.ts counts them), and the worst lag: the interval in force
+ * when the job ends just after a check.
+ */
+function computed(lengthMs: number, interval: PollInterval): { calls: number; lagBoundMs: number } {
+  let t = 0;
+  let calls = 0;
+  let lagBoundMs = 0;
+  for (;;) {
+    calls++;
+    if (t >= lengthMs) return { calls, lagBoundMs };
+    lagBoundMs = interval(t);
+    t += lagBoundMs;
+  }
+}
+const fixed =
+  (ms: number): PollInterval =>
+  () =>
+    ms;
+
+// ── bundle ───────────────────────────────────────────────────────────────────────────────
+
+/** Every installed undici package (node_modules/**), as "version at path". */
+function installedUndici(dir = join(ROOT, 'node_modules'), found: string[] = []): string[] {
+  if (!existsSync(dir)) return found;
+  for (const entry of readdirSync(dir)) {
+    const names = entry.startsWith('@')
+      ? readdirSync(join(dir, entry)).map((sub) => `${entry}/${sub}`)
+      : [entry];
+    for (const name of names) {
+      const pkgDir = join(dir, name);
+      if (name === 'undici' && existsSync(join(pkgDir, 'package.json'))) {
+        const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+          version: string;
+        };
+        found.push(`${version} at ${pkgDir.slice(ROOT.length + 1)}`);
+      }
+      installedUndici(join(pkgDir, 'node_modules'), found);
+    }
+  }
+  return found;
+}
+
+function countIn(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Strings that exist in undici's own source and nowhere else: how many times each is in the
+ * bundle, divided by how many times it is in one copy of undici, is the number of copies bundled.
+ */
+const UNDICI_MARKERS = [
+  'undici.globalDispatcher.1', // the global dispatcher's Symbol.for key
+  'undici:request:create', // a diagnostics channel name
+  'AGFzbQEAAAA', // base64 of the WebAssembly header: undici's embedded HTTP parsers
+];
+
+function bundledUndiciCopies(
+  bundle: string,
+): { marker: string; inBundle: number; inSource: number }[] {
+  const source = sourceFiles(join(ROOT, 'node_modules', 'undici', 'lib'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  return UNDICI_MARKERS.map((marker) => ({
+    marker,
+    inBundle: countIn(bundle, marker),
+    inSource: countIn(source, marker),
+  }));
+}
+
+// ── machine ──────────────────────────────────────────────────────────────────────────────
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1]) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+// ── main ─────────────────────────────────────────────────────────────────────────────────
+
+if (!existsSync(DIST)) {
+  console.error(`${DIST} is missing: run npm run build first.`);
+  process.exit(2);
+}
+
+const benchStarted = Date.now();
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+progress(`start-up: ${startupRepeats} runs of node -e 0 and of the action (wait: false)…`);
+const startup = await measureStartup(startupRepeats);
+
+const tasks: { who: Contender; nominalMs: number; jobMs: number }[] = [];
+for (const seconds of jobSeconds) {
+  const nominalMs = seconds * 1000;
+  for (const jobMs of jobLengths(nominalMs, repeatsFor(seconds))) {
+    tasks.push({ who: 'action', nominalMs, jobMs }, { who: 'loop', nominalMs, jobMs });
+  }
+}
+// Longest first, so that the pool finishes together.
+tasks.sort((a, b) => b.jobMs - a.jobMs);
+progress(`${tasks.length} backup runs, ${concurrency} at a time…`);
+let done = 0;
+const runs = await pool(
+  tasks.map((t) => async () => {
+    const run = await runOnce(t.who, t.nominalMs, t.jobMs);
+    progress(
+      `  [${++done}/${tasks.length}] ${t.who.padEnd(6)} ${secs(t.jobMs)} s job: step ${secs(run.stepMs)} s, ` +
+        `lag ${secs(run.lagMs)} s, ${run.describeCalls} describe-job calls${run.error ? ` — FAILED ${run.error}` : ''}`,
+    );
+    return run;
+  }),
+  concurrency,
+  300,
+);
+
+const bundle = readFileSync(DIST, 'utf8');
+const bundleBytes = statSync(DIST).size;
+const sizeCheck = await spawnAndWait(
+  process.execPath,
+  [join(ROOT, 'scripts', 'check-size.ts')],
+  baseEnv(),
+);
+const installed = installedUndici();
+const markers = bundledUndiciCopies(bundle);
+const copies = markers.map((m) => (m.inSource ? m.inBundle / m.inSource : NaN));
+
+// ── report ───────────────────────────────────────────────────────────────────────────────
+
+const lines: string[] = [];
+const say = (line = ''): number => lines.push(line);
+const command = `node scripts/bench.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+
+say(`Command: \`${command}\` (${((Date.now() - benchStarted) / 1000).toFixed(0)} s)`);
+say();
+say(
+  `Machine: ${availableParallelism()} CPUs (nproc), ${cpuModel()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, ` +
+    `node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+);
+say();
+say('### Backup jobs on the simulator: the action against the fixed 5 s curl loop');
+say();
+say(
+  '| Job (lengths run) | Runs (action + loop) | Action step | overhead | lag | describe-job calls | 5 s loop step | overhead | lag | describe-job calls |',
+);
+say('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+const failures = runs.filter((r) => r.error);
+const otherRequests = (who: Contender): string =>
+  [...new Set(runs.filter((r) => r.who === who).map((r) => r.requests - r.describeCalls))].join(
+    ' or ',
+  );
+for (const seconds of jobSeconds) {
+  const nominalMs = seconds * 1000;
+  const of = (who: Contender): Run[] =>
+    runs.filter((r) => r.who === who && r.nominalMs === nominalMs && !r.error);
+  const lengths = runs.filter((r) => r.nominalMs === nominalMs).map((r) => r.jobMs);
+  const range =
+    Math.min(...lengths) === Math.max(...lengths)
+      ? ''
+      : ` (${secs(Math.min(...lengths))}–${secs(Math.max(...lengths))} s)`;
+  const cells = (who: Contender): string[] => {
+    const rs = of(who);
+    return [
+      spread(
+        rs.map((r) => r.stepMs),
+        secs,
+        ' s',
+      ),
+      spread(
+        rs.map((r) => r.stepMs - r.jobMs),
+        secs,
+        ' s',
+      ),
+      spread(
+        rs.map((r) => r.lagMs),
+        secs,
+        ' s',
+      ),
+      spread(
+        rs.map((r) => r.describeCalls),
+        String,
+        '',
+      ),
+    ];
+  };
+  say(
+    `| ${seconds} s${range} | ${of('action').length} + ${of('loop').length} | ${cells('action').join(' | ')} | ${cells('loop').join(' | ')} |`,
+  );
+}
+say();
+say(
+  'Median (min–max) over the runs. Step: spawn to exit of the whole process. Overhead: step minus the job’s length. ' +
+    'Lag: process exit minus the moment the simulator’s job became SUCCESSFUL. Calls: Describe job requests the simulator received. ' +
+    `Other requests per run: the action ${otherRequests('action')} (List backups, Create backup, Describe backup), the loop ${otherRequests('loop')} (Create backup).`,
+);
+if (failures.length) {
+  say();
+  say(`**${failures.length} run(s) failed** and are left out:`);
+  for (const r of failures)
+    say(`- ${r.who}, ${secs(r.jobMs)} s job: ${r.error?.replace(/\n/g, ' ')}`);
+}
+
+say();
+say('### Computed from the polling schedule (no latency, first check when the job starts)');
+say();
+say(
+  '| Job | Action calls | worst lag | 5 s loop calls | worst lag | 30 s wait (aws-style) calls | worst lag |',
+);
+say('| --- | --: | --: | --: | --: | --: | --: |');
+const computedLengths = [3_000, 20_000, 60_000, 600_000, 3_600_000];
+const label = (ms: number): string =>
+  ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+for (const ms of computedLengths) {
+  const ours = computed(ms, pollInterval);
+  const loop = computed(ms, fixed(LOOP_MS));
+  const aws = computed(ms, fixed(AWS_WAIT_MS));
+  say(
+    `| ${label(ms)} | ${ours.calls} | ${secs(ours.lagBoundMs)} s | ${loop.calls} | ${secs(loop.lagBoundMs)} s | ${aws.calls} | ${secs(aws.lagBoundMs)} s |`,
+  );
+}
+say();
+say(
+  'Calls: checks up to the first one at or after the job’s end, from src/schedule.ts’s pollInterval. ' +
+    'Worst lag: the interval in force when the job ends just after a check.',
+);
+
+const bareMedian = median(startup.bareMs);
+const actionMedian = median(startup.actionMs);
+const ratio = actionMedian / bareMedian;
+say();
+say(`### Start-up (${startup.bareMs.length} runs each, one at a time, after 2 warm-up runs)`);
+say();
+say('| Process | Median | min–max |');
+say('| --- | --: | --: |');
+const row = (what: string, xs: number[]): number =>
+  say(
+    `| ${what} | ${millis(median(xs))} ms | ${millis(Math.min(...xs))}–${millis(Math.max(...xs))} ms |`,
+  );
+row('`node -e 0`', startup.bareMs);
+row(
+  'action, `wait: false`: spawn to exit (List + Create backup, outputs, summary)',
+  startup.actionMs,
+);
+row('action: spawn to its first API request', startup.firstRequestMs);
+row("action: spawn to the process's `exit` event (then teardown)", startup.exitEventMs);
+row('action without inputs: loads, fails input validation, no request', startup.loadOnlyMs);
+say();
+say(`Action / bare node: **${ratio.toFixed(2)}x** (medians).`);
+if (startup.errors.length) say(`Start-up runs that failed: ${startup.errors.join('; ')}`);
+
+say();
+say('### Bundle');
+say();
+say(`- \`npm run check-size\`: ${sizeCheck.output.trim()} (exit ${sizeCheck.code})`);
+say(`- undici installed: ${installed.length} (${installed.join(', ')})`);
+say(
+  `- undici copies in dist/index.js: ${markers
+    .map(
+      (m, i) =>
+        `\`${m.marker}\` ${m.inBundle}× in the bundle / ${m.inSource}× in undici → ${copies[i]}`,
+    )
+    .join('; ')}`,
+);
+
+// ── targets ──────────────────────────────────────────────────────────────────────────────
+
+const ok = (met: boolean): string => (met ? 'met' : '**MISSED**');
+say();
+say('### Targets');
+say();
+for (const seconds of jobSeconds) {
+  const rs = runs.filter((r) => r.who === 'action' && r.nominalMs === seconds * 1000 && !r.error);
+  if (rs.length === 0) continue;
+  const worst = rs.reduce((a, b) =>
+    b.lagMs - lagTargetMs(b.jobMs) > a.lagMs - lagTargetMs(a.jobMs) ? b : a,
+  );
+  say(
+    `- Lag, ${seconds} s job: worst ${secs(worst.lagMs)} s (job ${secs(worst.jobMs)} s) against max(1 s, 10%) = ` +
+      `${secs(lagTargetMs(worst.jobMs))} s: ${ok(rs.every((r) => r.lagMs <= lagTargetMs(r.jobMs)))}`,
+  );
+}
+const sixty = runs.filter((r) => r.who === 'action' && r.nominalMs === 60_000 && !r.error);
+if (sixty.length) {
+  const most = Math.max(...sixty.map((r) => r.describeCalls));
+  say(`- Describe-job calls, 60 s job: at most ${most} measured against 30: ${ok(most <= 30)}`);
+}
+const tenMin = computed(600_000, pollInterval).calls;
+const tenMinLoop = computed(600_000, fixed(LOOP_MS)).calls;
+say(
+  `- Describe-job calls, 10 min job (computed): ${tenMin} against 70 (the 5 s loop: ${tenMinLoop}): ${ok(tenMin <= 70)}`,
+);
+say(`- Start-up: ${ratio.toFixed(2)}x bare node against 4x: ${ok(ratio <= 4)}`);
+say(
+  `- Bundle: ${(bundleBytes / 1e6).toFixed(3)} MB against 1.4 MB: ${ok(bundleBytes <= 1_400_000)}; ` +
+    `undici: ${installed.length} installed, ${copies.join('/')} bundled: ${ok(installed.length === 1 && copies.every((c) => c === 1))}`,
+);
+
+console.log(lines.join('\n'));
+if (failures.length || startup.errors.length) process.exitCode = 1;
