@@ -49,7 +49,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const log = createLog(createRedactor(settings.apiKey));
   const deadline = new Deadline(settings.timeoutMs, startedAt);
   const record: BackupRecord = { adopted: false, waitedFor: [] };
-  const dispatcher = options.dispatcher ?? createDispatcher();
+  let dispatcher: Dispatcher;
+  try {
+    dispatcher = options.dispatcher ?? createDispatcher(settings.baseUrl, log);
+  } catch (error) {
+    core.setFailed(log.redact(errorMessage(error)));
+    return;
+  }
   const client = new ZillizClient({
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,

@@ -1,0 +1,133 @@
+// The workflows in examples/ are meant to be copied as they are: they must parse, use only the
+// inputs and outputs action.yml defines, declare permissions, pin their actions, and their
+// shell scripts must at least be valid bash.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ACTION_REF, checkWorkflow, loadAction, ROOT, runScripts } from './helpers/workflows.ts';
+
+const action = loadAction();
+const DIR = join(ROOT, 'examples');
+const files = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
+const read = (file: string): string => readFileSync(join(DIR, file), 'utf8');
+
+describe('examples/', () => {
+  it('has the four documented workflows, each linked from the README', () => {
+    expect(files.sort()).toEqual([
+      'backup-before-migration.yml',
+      'collection-backup-before-ddl.yml',
+      'matrix-clusters.yml',
+      'restore-on-failure.yml',
+    ]);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const file of files) expect(readme).toContain(`(examples/${file})`);
+  });
+
+  describe.each(files)('%s', (file) => {
+    const workflow: unknown = parse(read(file), { prettyErrors: true });
+
+    it('uses only inputs and outputs of action.yml, has permissions and pinned actions', () => {
+      expect(checkWorkflow(workflow, action, { requirePermissions: true })).toEqual([]);
+    });
+
+    it('starts with a comment that says what it does', () => {
+      expect(read(file)).toMatch(/^# \S/);
+    });
+
+    it.each(runScripts(workflow))('$where: the script is valid bash', ({ script }) => {
+      const checked = spawnSync('bash', ['-n'], {
+        input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPRESSION'),
+        encoding: 'utf8',
+      });
+      expect(checked.stderr).toBe('');
+      expect(checked.status).toBe(0);
+    });
+  });
+
+  it('gates the migration on the backup (needs: and if:)', () => {
+    const text = read('backup-before-migration.yml');
+    expect(text).toContain('needs: backup');
+    expect(text).toContain("if: needs.backup.outputs.status == 'SUCCESSFUL'");
+  });
+
+  it('records the backup id of a collection backup in the summary and on the pull request', () => {
+    const text = read('collection-backup-before-ddl.yml');
+    expect(text).toContain('backup-type: COLLECTION');
+    expect(text).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(text).toContain('gh pr comment');
+    expect(text).toContain('pull-requests: write');
+  });
+
+  it('backs up several clusters with a matrix', () => {
+    const workflow = parse(read('matrix-clusters.yml')) as {
+      jobs: { backup: { strategy: { matrix: { include: unknown[] } } } };
+    };
+    expect(workflow.jobs.backup.strategy.matrix.include.length).toBeGreaterThan(1);
+  });
+
+  it('prints the restore call for the backup id when a later step fails', () => {
+    const text = read('restore-on-failure.yml');
+    expect(text).toContain("if: failure() && steps.backup.outputs.status == 'SUCCESSFUL'");
+    expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCollection');
+    expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCluster');
+  });
+});
+
+describe('the workflow check', () => {
+  const workflow = (step: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    permissions: {},
+    jobs: {
+      backup: {
+        steps: [{ id: 'backup', uses: ACTION_REF, ...step }],
+        outputs: { id: '${{ steps.backup.outputs.backupId }}' },
+      },
+      ...extra,
+    },
+  });
+  const key = { 'api-key': '${{ secrets.ZILLIZ_API_KEY }}', 'cluster-id': 'in01-1' };
+
+  it('accepts a correct workflow', () => {
+    expect(checkWorkflow(workflow({ with: key }), action, { requirePermissions: true })).toEqual(
+      [],
+    );
+  });
+
+  it('reports unknown inputs and outputs, missing inputs, literal keys and permissions', () => {
+    const bad = {
+      jobs: {
+        backup: {
+          steps: [
+            { uses: 'actions/checkout@main' },
+            {
+              id: 'backup',
+              uses: 'someone/zilliz-backup-action@v1',
+              with: { 'api-key': 'sk-live-123', 'backup-name': 'x' },
+            },
+            { run: 'echo ${{ steps.backup.outputs.backup-id }} ${{ steps.other.outputs.x }}' },
+          ],
+        },
+        deploy: { needs: 'backup', steps: [{ run: 'echo ${{ needs.backup.outputs.id }}' }] },
+      },
+    };
+    expect(checkWorkflow(bad, action, { requirePermissions: true })).toEqual([
+      'no top-level permissions:',
+      'backup.steps[0]: actions/checkout@main is not pinned',
+      `backup.steps[1]: uses someone/zilliz-backup-action@v1, not ${ACTION_REF}`,
+      'backup.steps[1]: unknown input backup-name',
+      'backup.steps[1]: required cluster-id missing',
+      'backup.steps[1]: api-key must come from a secret (${{ secrets.NAME }})',
+      'backup: steps.backup.outputs.backup-id is not an output of the action',
+      'backup: steps.other is not a step id of this job',
+      'deploy: needs.backup.outputs.id is not an output of backup',
+    ]);
+  });
+
+  it('reports needs.<job>.outputs of a job that is not needed', () => {
+    const extra = { deploy: { steps: [{ run: 'echo ${{ needs.backup.outputs.id }}' }] } };
+    expect(
+      checkWorkflow(workflow({ with: key }, extra), action, { requirePermissions: true }),
+    ).toEqual(['deploy: needs.backup but backup is not in needs']);
+  });
+});

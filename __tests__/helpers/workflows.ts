@@ -1,0 +1,154 @@
+// Checks a workflow (an example, or a snippet of the README) against action.yml: only inputs and
+// outputs the action defines, required inputs given, the key from a secret, actions pinned.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+/** How the README and the examples refer to this action. */
+export const ACTION_REF = '<owner>/zilliz-backup-action@v1';
+
+export interface InputSpec {
+  description: string;
+  required: boolean;
+  default: string | undefined;
+}
+
+export interface ActionSpec {
+  name: string;
+  description: string;
+  branding: { icon?: string; color?: string } | undefined;
+  inputs: Map<string, InputSpec>;
+  outputs: Map<string, { description: string }>;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function loadAction(): ActionSpec {
+  const doc = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Json;
+  const inputs = new Map<string, InputSpec>();
+  for (const [name, spec] of Object.entries((doc.inputs ?? {}) as Record<string, Json>)) {
+    inputs.set(name, {
+      description: String(spec.description ?? ''),
+      required: spec.required === true,
+      default: spec.default === undefined ? undefined : String(spec.default),
+    });
+  }
+  const outputs = new Map<string, { description: string }>();
+  for (const [name, spec] of Object.entries((doc.outputs ?? {}) as Record<string, Json>)) {
+    outputs.set(name, { description: String(spec.description ?? '') });
+  }
+  return {
+    name: String(doc.name),
+    description: String(doc.description),
+    branding: doc.branding as ActionSpec['branding'],
+    inputs,
+    outputs,
+  };
+}
+
+/** Every string anywhere inside `value`. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (isObject(value)) return Object.values(value).flatMap(strings);
+  return [];
+}
+
+// Versions (v5, v5.0.1) or full commit SHAs; local actions (./) are pinned by the checkout.
+const PINNED = /^(\.\/.*|[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40}))$/;
+const SECRET = /^\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
+
+export interface CheckOptions {
+  /** Whole workflows must declare top-level permissions; README fragments may leave them out. */
+  requirePermissions: boolean;
+}
+
+/** Everything wrong with `workflow`, one problem per line; empty when all is well. */
+export function checkWorkflow(
+  workflow: unknown,
+  action: ActionSpec,
+  options: CheckOptions,
+): string[] {
+  const problems: string[] = [];
+  if (!isObject(workflow)) return ['not a YAML mapping'];
+  if (options.requirePermissions && !('permissions' in workflow)) {
+    problems.push('no top-level permissions:');
+  }
+  const jobs = workflow.jobs;
+  if (!isObject(jobs) || Object.keys(jobs).length === 0) return [...problems, 'no jobs'];
+  let usesAction = false;
+
+  for (const [jobId, job] of Object.entries(jobs)) {
+    if (!isObject(job)) {
+      problems.push(`${jobId}: not a mapping`);
+      continue;
+    }
+    const steps = Array.isArray(job.steps) ? (job.steps as unknown[]) : [];
+    const stepIds = new Set<string>();
+    const actionStepIds = new Set<string>();
+    steps.forEach((step, index) => {
+      if (!isObject(step)) return;
+      const where = `${jobId}.steps[${index}]`;
+      if (typeof step.id === 'string') stepIds.add(step.id);
+      if (typeof step.uses !== 'string') return;
+      if (!step.uses.includes('zilliz-backup-action')) {
+        if (!PINNED.test(step.uses)) problems.push(`${where}: ${step.uses} is not pinned`);
+        return;
+      }
+      usesAction = true;
+      if (step.uses !== ACTION_REF) problems.push(`${where}: uses ${step.uses}, not ${ACTION_REF}`);
+      if (typeof step.id === 'string') actionStepIds.add(step.id);
+      const given = isObject(step.with) ? step.with : {};
+      for (const name of Object.keys(given)) {
+        if (!action.inputs.has(name)) problems.push(`${where}: unknown input ${name}`);
+      }
+      for (const [name, spec] of action.inputs) {
+        if (spec.required && !(name in given)) problems.push(`${where}: required ${name} missing`);
+      }
+      if ('api-key' in given && !SECRET.test(String(given['api-key']))) {
+        problems.push(`${where}: api-key must come from a secret (\${{ secrets.NAME }})`);
+      }
+    });
+
+    const text = strings(job).join('\n');
+    for (const [, id, output] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      if (!id || !output) continue;
+      if (!stepIds.has(id)) problems.push(`${jobId}: steps.${id} is not a step id of this job`);
+      else if (actionStepIds.has(id) && !action.outputs.has(output)) {
+        problems.push(`${jobId}: steps.${id}.outputs.${output} is not an output of the action`);
+      }
+    }
+    const needs = new Set(
+      Array.isArray(job.needs) ? job.needs.map(String) : job.needs ? [String(job.needs)] : [],
+    );
+    for (const [, other, output] of text.matchAll(/\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+      if (!other || !output) continue;
+      const target = jobs[other];
+      if (!needs.has(other)) problems.push(`${jobId}: needs.${other} but ${other} is not in needs`);
+      else if (!isObject(target) || !isObject(target.outputs) || !(output in target.outputs)) {
+        problems.push(`${jobId}: needs.${other}.outputs.${output} is not an output of ${other}`);
+      }
+    }
+  }
+  if (!usesAction) problems.push(`no step uses ${ACTION_REF}`);
+  return problems;
+}
+
+/** The shell scripts of the workflow's run: steps, with where they are. */
+export function runScripts(workflow: unknown): { where: string; script: string }[] {
+  const scripts: { where: string; script: string }[] = [];
+  if (!isObject(workflow) || !isObject(workflow.jobs)) return scripts;
+  for (const [jobId, job] of Object.entries(workflow.jobs)) {
+    if (!isObject(job) || !Array.isArray(job.steps)) continue;
+    job.steps.forEach((step: unknown, index: number) => {
+      if (isObject(step) && typeof step.run === 'string') {
+        scripts.push({ where: `${jobId}.steps[${index}]`, script: step.run });
+      }
+    });
+  }
+  return scripts;
+}

@@ -1,0 +1,200 @@
+// The README is what Marketplace users read: its inputs and outputs tables must say what
+// action.yml says (same names in the same order, same defaults, same descriptions), its YAML
+// snippets must be valid uses of the action, and the sections CI and users rely on must stay.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { checkWorkflow, loadAction, ROOT } from './helpers/workflows.ts';
+
+const action = loadAction();
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The rows of the first table after `heading`, as cells without Markdown escapes. */
+function table(heading: string): string[][] {
+  const start = readme.indexOf(`\n${heading}\n`);
+  expect(start, `${heading} is missing`).toBeGreaterThan(-1);
+  const lines = readme.slice(start + heading.length + 2).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim().replace(/\\([*_|`\\])/g, '$1')),
+    );
+  }
+  return rows;
+}
+
+const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** How the README's Default column shows an input's default. */
+function shownDefault(spec: { required: boolean; default: string | undefined }): string {
+  if (spec.required) return '(required)';
+  return spec.default === '' ? "`''`" : `\`${spec.default}\``;
+}
+
+describe('action.yml', () => {
+  it('has Marketplace branding', () => {
+    expect(action.branding?.icon).toMatch(/^[a-z0-9-]+$/);
+    expect(action.branding?.color).toMatch(
+      /^(white|black|yellow|blue|green|orange|red|purple|gray-dark)$/,
+    );
+  });
+
+  it('describes every input, with a default unless it is required', () => {
+    for (const [name, spec] of action.inputs) {
+      expect(spec.description, name).not.toBe('');
+      if (spec.required) expect(spec.default, name).toBeUndefined();
+      else expect(spec.default, name).toBeDefined();
+    }
+  });
+
+  it('describes every output', () => {
+    for (const [name, spec] of action.outputs) expect(spec.description, name).not.toBe('');
+  });
+});
+
+describe('README.md', () => {
+  it('lists every input of action.yml, in order, with its default and description', () => {
+    const rows = table('## Inputs');
+    expect(rows.map(([name]) => name)).toEqual([...action.inputs.keys()].map((n) => `\`${n}\``));
+    for (const [name, shown, description] of rows) {
+      const spec = action.inputs.get(name?.replace(/`/g, '') ?? '');
+      if (!spec) continue;
+      expect(shown, `default of ${name}`).toBe(shownDefault(spec));
+      expect(description, `description of ${name}`).toBe(normalise(spec.description));
+    }
+  });
+
+  it('lists every output of action.yml, in order, with its description', () => {
+    const rows = table('## Outputs');
+    expect(rows.map(([name]) => name)).toEqual([...action.outputs.keys()].map((n) => `\`${n}\``));
+    for (const [name, description] of rows) {
+      const spec = action.outputs.get(name?.replace(/`/g, '') ?? '');
+      expect(description, `description of ${name}`).toBe(normalise(spec?.description ?? ''));
+    }
+  });
+
+  it('keeps the tables between the markers that tools regenerate them by', () => {
+    const start = readme.indexOf('<!-- inputs:start -->');
+    const end = readme.indexOf('<!-- inputs:end -->');
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.indexOf('## Inputs')).toBeGreaterThan(start);
+    expect(readme.indexOf('## Outputs')).toBeLessThan(end);
+  });
+
+  it('has YAML snippets that use only inputs and outputs of action.yml', () => {
+    const snippets = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action@'));
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const snippet of workflows) {
+      const workflow: unknown = parse(snippet);
+      const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
+      expect(checkWorkflow(workflow, action, { requirePermissions: complete })).toEqual([]);
+    }
+  });
+
+  it('keeps the commands CI runs and the development loop', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toMatch(/^npm test\b/m);
+    expect(readme).toContain('npm run local-action');
+  });
+
+  it('links the examples, the changelog, the security policy and the contributing guide', () => {
+    for (const link of ['(examples/', '(CHANGELOG.md)', '(SECURITY.md)', '(CONTRIBUTING.md)']) {
+      expect(readme).toContain(link);
+    }
+  });
+
+  it('links only to files that exist', () => {
+    // Written alongside the performance work; linked from here ahead of time.
+    const pending = new Set(['docs/benchmarks.md']);
+    const targets = [...readme.matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1] ?? '');
+    expect(targets.length).toBeGreaterThan(5);
+    for (const target of targets) {
+      if (!pending.has(target)) expect(existsSync(join(ROOT, target)), target).toBe(true);
+    }
+  });
+
+  it('covers the failures users meet, proxies and releases', () => {
+    for (const text of [
+      '21119',
+      '80001',
+      '80002',
+      '80021',
+      'if-in-progress',
+      'TIMED_OUT',
+      'HTTPS_PROXY',
+      'NO_PROXY',
+      '## Troubleshooting',
+      '## Proxies',
+      'dist/',
+      '`v1`',
+    ]) {
+      expect(readme).toContain(text);
+    }
+  });
+
+  it('points to the performance and reliability documents', () => {
+    expect(readme).toMatch(
+      /## Performance and reliability\n\nSee \[docs\/benchmarks\.md\]\(docs\/benchmarks\.md\) and \[docs\/reliability\.md\]\(docs\/reliability\.md\)\./,
+    );
+  });
+});
+
+describe('the repository', () => {
+  const file = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+  it('has a Keep a Changelog CHANGELOG.md whose first release is the package version', () => {
+    const changelog = file('CHANGELOG.md');
+    const version = (JSON.parse(file('package.json')) as { version: string }).version;
+    expect(changelog).toContain('[Keep a Changelog]');
+    expect(changelog).toMatch(/^## \[Unreleased\]$/m);
+    expect(changelog).toContain(`## [${version}]`);
+  });
+
+  it('marks dist/ as generated', () => {
+    expect(file('.gitattributes')).toMatch(/^dist\/\*\* linguist-generated=true -diff$/m);
+  });
+
+  it('has Dependabot group npm and GitHub Actions updates', () => {
+    const config = parse(file('.github/dependabot.yml')) as {
+      updates: { 'package-ecosystem': string; groups?: Record<string, unknown> }[];
+    };
+    const ecosystems = config.updates.map((update) => update['package-ecosystem']);
+    expect(ecosystems.sort()).toEqual(['github-actions', 'npm']);
+    for (const update of config.updates) expect(Object.keys(update.groups ?? {})).not.toEqual([]);
+  });
+
+  it('says in SECURITY.md how the API key is handled', () => {
+    const security = file('SECURITY.md');
+    for (const text of ['core.setSecret', '***', 'Bearer', 'https://', 'Report a vulnerability']) {
+      expect(security).toContain(text);
+    }
+  });
+
+  it('describes the development loop in CONTRIBUTING.md', () => {
+    const contributing = file('CONTRIBUTING.md');
+    for (const command of [
+      'npm ci',
+      'npm start',
+      'npm test',
+      'npm run build',
+      'npm run simulator',
+      'npm run local-action',
+    ]) {
+      expect(contributing).toContain(command);
+    }
+  });
+
+  it('has a .env.example for local-action that points at the simulator', () => {
+    const env = file('.env.example');
+    expect(env).toMatch(/^INPUT_BASE-URL=http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(env).toMatch(/^INPUT_API-KEY=sim-key-/m);
+    for (const name of action.inputs.keys()) expect(env).toContain(`INPUT_${name.toUpperCase()}=`);
+  });
+});
