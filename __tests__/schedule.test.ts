@@ -5,7 +5,7 @@ import { POLL_MAX_MS, POLL_MIN_MS, pollInterval, pollUntil } from '../src/schedu
 
 /** Poll times for a job of `lengthMs`, following the schedule as pollUntil does (zero latency). */
 function pollsUntilNoticed(lengthMs: number): { calls: number; lagMs: number } {
-  let t = 0;
+  let t = pollInterval(0);
   let calls = 0;
   for (;;) {
     calls++;
@@ -36,8 +36,10 @@ describe('polling schedule', () => {
   );
 
   it('costs calls that grow with the logarithm of the job length', () => {
-    expect(pollsUntilNoticed(60_000).calls).toBeLessThanOrEqual(30);
-    expect(pollsUntilNoticed(600_000).calls).toBeLessThanOrEqual(70);
+    expect(pollsUntilNoticed(3_000).calls).toBe(3);
+    expect(pollsUntilNoticed(60_000).calls).toBe(29);
+    expect(pollsUntilNoticed(600_000).calls).toBe(56);
+    expect(pollsUntilNoticed(3_600_000).calls).toBe(156);
     // The fixed 5 s loop a user would write: 12 and 120 calls.
     expect(pollsUntilNoticed(600_000).calls).toBeLessThan(600_000 / 5_000);
   });
@@ -57,6 +59,18 @@ describe('pollUntil', () => {
     expect(calls).toBe(3);
   });
 
+  it('makes its first check one interval after the start: the caller has just looked', async () => {
+    const started = Date.now();
+    let firstAt = 0;
+    await pollUntil(
+      new Deadline(10_000),
+      'x',
+      async () => (firstAt ||= Date.now()),
+      () => 200,
+    );
+    expect(firstAt - started).toBeGreaterThanOrEqual(195);
+  });
+
   it('makes a last check just before the deadline, then fails with the deadline', async () => {
     const deadline = new Deadline(1_200);
     const times: number[] = [];
@@ -68,7 +82,7 @@ describe('pollUntil', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect((error as Error).message).toContain('while waiting for job x');
-    expect(times).toHaveLength(2);
+    expect(times).toHaveLength(1);
     expect(Date.now()).toBeLessThanOrEqual(deadline.at);
   });
 });

@@ -1,7 +1,7 @@
 // When to ask again whether something has finished. The interval is 10% of the time waited so
 // far, between 1 s and 30 s: a finished job is noticed within max(1 s, 10% of its length) and
 // never more than 30 s late, while a long job costs calls that grow with the logarithm of its
-// length (about 29 for a minute, 56 for ten) instead of one every few seconds.
+// length (29 for a minute, 56 for ten) instead of one every few seconds.
 import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
 
 export const POLL_MIN_MS = 1_000;
@@ -16,9 +16,10 @@ export const pollInterval: PollInterval = (waitedMs) =>
   Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, waitedMs * POLL_FRACTION));
 
 /**
- * Calls `check` until it returns a value, on the schedule above, measured from each call's
- * start (so slow replies do not stretch the schedule). The last call is made just before the
- * deadline; after it, DeadlineExceededError.
+ * Calls `check` until it returns a value, on the schedule above: the first call one interval
+ * after the start (whoever calls this has just looked), each next one measured from the previous
+ * call's start (so slow replies do not stretch the schedule). The last call is made just before
+ * the deadline; after it, DeadlineExceededError.
  */
 export async function pollUntil<T>(
   deadline: Deadline,
@@ -28,7 +29,9 @@ export async function pollUntil<T>(
 ): Promise<T> {
   const waitStart = Date.now();
   const lastCheckAt = deadline.at - LAST_CHECK_MARGIN_MS;
+  let next = Math.min(waitStart + interval(0), lastCheckAt);
   for (;;) {
+    await deadline.sleep(Math.max(0, next - Date.now()), `the next check of ${what}`);
     const checkStart = Date.now();
     const result = await check();
     if (result !== undefined) return result;
@@ -37,7 +40,6 @@ export async function pollUntil<T>(
         `the ${formatDuration(deadline.timeoutMs)} timeout passed while waiting for ${what}`,
       );
     }
-    const next = Math.min(checkStart + interval(checkStart - waitStart), lastCheckAt);
-    await deadline.sleep(Math.max(0, next - Date.now()), `the next check of ${what}`);
+    next = Math.min(checkStart + interval(checkStart - waitStart), lastCheckAt);
   }
 }
