@@ -1,9 +1,11 @@
 // The API client against the simulator over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeadlineExceededError } from '../src/deadline.ts';
+import { MockAgent } from 'undici';
+import { ZillizClient } from '../src/client.ts';
+import { Deadline, DeadlineExceededError } from '../src/deadline.ts';
 import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/errors.ts';
 import { DEFAULT_CLUSTER_ID, type Simulator } from '../simulator/server.ts';
-import { clientFor, type TestClient } from './helpers/client.ts';
+import { clientFor, testLog, type TestClient } from './helpers/client.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';
 
 const simulator = useSimulator();
@@ -53,6 +55,29 @@ describe('requests', () => {
     expect(backups).toHaveLength(150);
     expect(new Set(backups.map((b) => b.backupId)).size).toBe(150);
     expect(routeRequests('listBackups').map((r) => r.query.currentPage)).toEqual(['1', '2']);
+  });
+});
+
+describe('base-url', () => {
+  it('keeps a path prefix in front of every API path', async () => {
+    // A mock pool (no network): this is about the URL the client builds, nothing else.
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get('https://gateway.example.com')
+      .intercept({ path: '/zilliz/v2/jobs/job-1', method: 'GET' })
+      .reply(200, { code: 0, data: { jobId: 'job-1', status: 'SUCCESSFUL', progress: '100' } });
+    const client = new ZillizClient({
+      baseUrl: 'https://gateway.example.com/zilliz',
+      apiKey: 'k',
+      deadline: new Deadline(5_000),
+      log: testLog([]),
+      dispatcher: mock,
+      userAgent: 'test',
+    });
+    expect((await client.describeJob('job-1')).status).toBe('SUCCESSFUL');
+    mock.assertNoPendingInterceptors();
+    await mock.close();
   });
 });
 

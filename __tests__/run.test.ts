@@ -102,8 +102,8 @@ describe('failures', () => {
     expect(result.summary).toContain('What to do next');
   });
 
-  it('reports a cancelled job as CANCELED', async () => {
-    sim().configure({ jobOutcome: 'CANCELED' });
+  it.each(['CANCELED', 'CANCELING'] as const)('reports a job %s as CANCELED', async (outcome) => {
+    sim().configure({ jobOutcome: outcome });
     const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(true);
     expect(result.outputs.status).toBe('CANCELED');
