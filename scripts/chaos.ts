@@ -68,32 +68,29 @@ interface Scenario {
   setup: (random: Random) => ScenarioInput;
 }
 
+/** What most scenarios must end with, faults or not: one backup, SUCCESSFUL, well in time. */
+const ONE_SUCCESSFUL_BACKUP = {
+  timeout: '30s',
+  timeoutMs: 30_000,
+  backups: 1,
+  succeeds: true,
+  status: 'SUCCESSFUL',
+} as const;
+
 const SCENARIOS: Scenario[] = [
   {
     name: 'clean',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: () => ({}),
   },
   {
     name: 'flaky reads (5xx, HTML, resets, slow)',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: (random) => ({ faults: flakyReads(random) }),
   },
   {
     name: 'throttled (429 + Retry-After) on any route',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: (random) => ({
       faults: Array.from({ length: between(random, 1, 3) }, () => ({
         route: pick(random, [...READS, 'createBackup'] as const),
@@ -105,22 +102,14 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'create reply lost after commit',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: (random) => ({
       faults: [{ route: 'createBackup', kind: 'commitThenDrop' }, ...flakyReads(random)],
     }),
   },
   {
     name: 'create fails ambiguously (5xx, reset, HTML 200)',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: (random) => ({
       faults: Array.from({ length: between(random, 1, 2) }, () => {
         const fault = transientFault(random, 'createBackup');
@@ -130,11 +119,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'cluster busy (automatic backup running)',
-    timeout: '30s',
-    timeoutMs: 30_000,
-    backups: 1,
-    succeeds: true,
-    status: 'SUCCESSFUL',
+    ...ONE_SUCCESSFUL_BACKUP,
     setup: (random) =>
       random() < 0.5
         ? { autoBackupStartsOnCreate: true }
