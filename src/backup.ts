@@ -73,12 +73,13 @@ export function createBody(settings: Settings): CreateBackupBody {
   return body;
 }
 
+/** "backup9_x (nightly, auto), backup8_y" */
 function describeBackups(backups: BackupInfo[]): string {
   return backups
-    .map(
-      (b) =>
-        `${b.backupId}${b.backupName ? ` (${b.backupName}` : ' ('}${b.creationMethod ? `, ${b.creationMethod.toLowerCase()}` : ''})`,
-    )
+    .map((b) => {
+      const details = [b.backupName, b.creationMethod?.toLowerCase()].filter(Boolean);
+      return details.length > 0 ? `${b.backupId} (${details.join(', ')})` : b.backupId;
+    })
     .join(', ');
 }
 

@@ -95,14 +95,15 @@ export interface ReportInput {
 
 /** The one-line verdict, also used for the notice. */
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
-  const what = record.backupId
-    ? `backup ${record.backupName || record.backupId} (${record.backupId})`
-    : 'no backup';
-  if (cancelled)
-    return `Step cancelled: ${what} of cluster ${settings.clusterId} goes on in Zilliz Cloud`;
-  const status = record.status ?? (error ? 'FAILED' : 'SUCCESSFUL');
-  if (!record.backupId) return `No backup of cluster ${settings.clusterId} was made`;
-  return `Zilliz Cloud ${what} of cluster ${settings.clusterId}: ${status}`;
+  const cluster = settings.clusterId;
+  if (!record.backupId) {
+    return cancelled
+      ? `Step cancelled before a backup of cluster ${cluster} was made`
+      : `No backup of cluster ${cluster} was made`;
+  }
+  const what = `backup ${record.backupName || record.backupId} (${record.backupId}) of cluster ${cluster}`;
+  if (cancelled) return `Step cancelled: ${what} goes on in Zilliz Cloud`;
+  return `Zilliz Cloud ${what}: ${record.status ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
 }
 
 /** Writes the job summary (when the runner provides one) and the notice annotation. */
