@@ -209,6 +209,32 @@ describe('a backup already in progress', () => {
     expect(result.summary).toContain('Waited first for');
   });
 
+  it('keeps waiting, and says so, when another backup starts while it waits', async () => {
+    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 600 }] });
+    // An automatic backup starts while the first one still runs.
+    const later = setTimeout(
+      () =>
+        sim().configure({
+          existingBackups: [
+            {
+              backupId: 'backup8_next',
+              creationMethod: 'AUTO',
+              status: 'CREATING',
+              finishAfterMs: 600,
+            },
+          ],
+        }),
+      200,
+    );
+    const result = await runInProcess(sim(), {});
+    clearTimeout(later);
+    expect(result.failed).toBe(false);
+    expect(result.stdout).toMatch(/Now waiting for backup .*backup8_next/);
+    expect(result.summary).toContain('backup9_running, backup8_next');
+    const create = requests('createBackup')[0];
+    expect(create?.receivedAt).toBeGreaterThan(Date.now() - result.durationMs + 700);
+  });
+
   it('fails at once naming it (if-in-progress: fail)', async () => {
     sim().configure({ existingBackups: [running] });
     const result = await runInProcess(sim(), { 'if-in-progress': 'fail' });

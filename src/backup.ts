@@ -123,12 +123,26 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
       `Backup ${names} is in progress on cluster ${settings.clusterId}: waiting for it to finish ${when}.`,
     );
     const started = Date.now();
+    let waitingFor = names;
     backups = await pollUntil(
       ctx.deadline,
       `backup ${names} to finish`,
       async () => {
         const list = await client.listBackups(settings.clusterId);
-        return list.some((b) => b.status === 'CREATING') ? undefined : list;
+        const still = list.filter((b) => b.status === 'CREATING');
+        if (still.length === 0) return list;
+        // Another backup may take over (an automatic one starting as the manual one ends).
+        for (const b of still) {
+          if (!ctx.record.waitedFor.includes(b.backupId)) ctx.record.waitedFor.push(b.backupId);
+        }
+        const now = describeBackups(still);
+        if (now !== waitingFor) {
+          waitingFor = now;
+          log.info(
+            `Now waiting for backup ${now} (${formatDuration(Date.now() - started)} elapsed).`,
+          );
+        }
+        return undefined;
       },
       ctx.interval ?? pollInterval,
     );
