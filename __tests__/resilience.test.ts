@@ -1,12 +1,9 @@
 // Flaky networks, throttling, hung servers and lost replies: never two backups, never a lost id,
 // never past the deadline.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { generate } from 'selfsigned';
+import { describe, expect, it } from 'vitest';
 import { Deadline } from '../src/deadline.ts';
 import { guardProcess, type StopReason } from '../src/lifecycle.ts';
 import { runInProcess } from './helpers/inprocess.ts';
@@ -187,38 +184,16 @@ describe('a create that surely did nothing', () => {
 });
 
 describe('certificate errors', () => {
-  let dir: string;
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('are final: a self-signed server fails the step at once', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const { private: key, cert } = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+    });
     let hits = 0;
-    const server = createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_, res) => {
-        hits++;
-        res.end('{}');
-      },
-    );
+    const server = createServer({ key, cert }, (_, res) => {
+      hits++;
+      res.end('{}');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
