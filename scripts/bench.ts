@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { POLL_MAX_MS, pollInterval, type PollInterval } from '../src/schedule.ts';
+import { pool } from './pool.ts';
 import { DIST, runBundled, type Inputs } from './runner.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -160,24 +161,6 @@ async function runOnce(who: Contender, nominalMs: number, jobMs: number): Promis
   } finally {
     await sim.close();
   }
-}
-
-/** Runs the tasks, `limit` at a time, starting them at least `gapMs` apart. */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number, gapMs: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  let lastStart = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const index = next++;
-      const wait = lastStart + gapMs - Date.now();
-      lastStart = Math.max(Date.now(), lastStart + gapMs);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      results[index] = await (tasks[index] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
 }
 
 // ── start-up ─────────────────────────────────────────────────────────────────────────────

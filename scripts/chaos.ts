@@ -10,6 +10,7 @@ import {
   type RouteName,
   type ScenarioInput,
 } from '../simulator/server.ts';
+import { pool } from './pool.ts';
 import { runBundled, type BundledRun } from './runner.ts';
 
 const { values } = parseArgs({
@@ -213,20 +214,6 @@ async function runRound(scenario: Scenario, seed: number): Promise<Round> {
     durationMs: run.durationMs,
     problem: problems.join(', ') || undefined,
   };
-}
-
-/** Runs the tasks with at most `limit` at a time. */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
 }
 
 const started = Date.now();

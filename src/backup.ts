@@ -3,9 +3,9 @@
 // moment (also when the step is cancelled or times out).
 import type { BackupInfo, CreateBackupBody, ZillizClient } from './client.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
-import { ApiError, ApiRequestError } from './errors.ts';
+import { ApiError, ApiRequestError, errorMessage } from './errors.ts';
 import type { Log } from './log.ts';
-import { pollInterval, pollUntil, type PollInterval } from './schedule.ts';
+import { pollUntil, type PollInterval } from './schedule.ts';
 import type { Settings } from './settings.ts';
 
 export type FinalStatus = 'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED';
@@ -20,8 +20,6 @@ export interface BackupRecord {
   size?: number;
   /** Other backups that had to finish before ours could start. */
   waitedFor: string[];
-  /** Why it failed, in the server's words, when it did. */
-  failureReason?: string;
 }
 
 /** The backup exists but did not succeed (its job FAILED or was cancelled). */
@@ -55,7 +53,13 @@ export interface WorkflowContext {
 // they fail at once. Any other non-zero code may be the API's undocumented "busy" answer.
 const REQUEST_ERROR_CODES = new Set([21119, 80000, 80001, 80002, 80020, 80021, 90001, 90011]);
 const CANCEL_STATUSES = new Set(['CANCELING', 'CANCELED', 'CANCELLED']);
-const RUNNING_STATUSES = new Set(['PENDING', 'IN_PROGRESS']);
+const DOCUMENTED_JOB_STATUSES = new Set([
+  'PENDING',
+  'IN_PROGRESS',
+  'SUCCESSFUL',
+  'FAILED',
+  ...CANCEL_STATUSES,
+]);
 
 export function createBody(settings: Settings): CreateBackupBody {
   const body: CreateBackupBody = { backupType: settings.backupType };
@@ -92,13 +96,17 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
     return;
   }
   try {
-    if (ctx.record.jobId) await waitForJob(ctx, ctx.record.jobId);
-    else await waitForAdoptedBackup(ctx);
+    if (ctx.record.jobId) {
+      await waitForJob(ctx, ctx.record.jobId);
+      await readSize(ctx);
+    } else {
+      // Watched through Describe backup: its AVAILABLE reply already carries the size.
+      ctx.record.size = (await waitForAdoptedBackup(ctx)).size;
+    }
   } catch (error) {
     if (error instanceof DeadlineExceededError) ctx.record.status = 'TIMED_OUT';
     throw error;
   }
-  await readSize(ctx);
 }
 
 /**
@@ -144,7 +152,7 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
         }
         return undefined;
       },
-      ctx.interval ?? pollInterval,
+      ctx.interval,
     );
     log.info(`The other backup finished after ${formatDuration(Date.now() - started)}.`);
   }
@@ -267,11 +275,7 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
       const line = `${job.status}${job.progress ? ` ${job.progress}%` : ''}`;
       if (line !== last) {
         last = line;
-        const unknown =
-          !RUNNING_STATUSES.has(job.status) &&
-          job.status !== 'SUCCESSFUL' &&
-          job.status !== 'FAILED' &&
-          !CANCEL_STATUSES.has(job.status);
+        const unknown = !DOCUMENTED_JOB_STATUSES.has(job.status);
         log.info(
           `Job ${jobId}: ${line} (${formatDuration(Date.now() - started)} elapsed)` +
             (unknown ? ' — an undocumented status, still waiting' : ''),
@@ -280,7 +284,6 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
       if (job.status === 'SUCCESSFUL') return job;
       if (job.status === 'FAILED') {
         record.status = 'FAILED';
-        record.failureReason = job.reason || undefined;
         throw new BackupFailedError(
           `backup job ${jobId} FAILED: ${job.reason || 'Zilliz Cloud gave no reason'}`,
         );
@@ -293,18 +296,18 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
       }
       return undefined;
     },
-    ctx.interval ?? pollInterval,
+    ctx.interval,
   );
   record.status = 'SUCCESSFUL';
   log.info(`Backup job ${jobId} SUCCESSFUL after ${formatDuration(Date.now() - started)}.`);
 }
 
-async function waitForAdoptedBackup(ctx: WorkflowContext): Promise<void> {
+async function waitForAdoptedBackup(ctx: WorkflowContext): Promise<BackupInfo> {
   const { client, log, record, settings } = ctx;
   const backupId = record.backupId as string;
   const started = Date.now();
   let last = '';
-  await pollUntil(
+  const available = await pollUntil(
     ctx.deadline,
     `backup ${backupId}`,
     async () => {
@@ -324,9 +327,10 @@ async function waitForAdoptedBackup(ctx: WorkflowContext): Promise<void> {
       }
       return undefined;
     },
-    ctx.interval ?? pollInterval,
+    ctx.interval,
   );
   record.status = 'SUCCESSFUL';
+  return available;
 }
 
 /** One Describe backup call for the size. A successful job stays a success whatever it says. */
@@ -342,8 +346,6 @@ async function readSize(ctx: WorkflowContext): Promise<void> {
     }
     record.size = backup.size;
   } catch (error) {
-    log.warning(
-      `Could not read the backup's size: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    log.warning(`Could not read the backup's size: ${errorMessage(error)}`);
   }
 }

@@ -25,16 +25,8 @@ export class Deadline {
     return this.startedAt + this.timeoutMs;
   }
 
-  elapsedMs(now = Date.now()): number {
-    return now - this.startedAt;
-  }
-
   remainingMs(now = Date.now()): number {
     return Math.max(0, this.at - now);
-  }
-
-  expired(now = Date.now()): boolean {
-    return this.signal.aborted || now >= this.at;
   }
 
   /**

@@ -11,7 +11,7 @@ import { createDispatcher } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
 import { createLog } from './log.ts';
 import { createRedactor } from './redact.ts';
-import { nextSteps, publishIds, publishResult, writeReport } from './report.ts';
+import { describeTarget, nextSteps, publishIds, publishResult, writeReport } from './report.ts';
 import type { PollInterval } from './schedule.ts';
 import { readSettings, type Settings } from './settings.ts';
 
@@ -26,14 +26,6 @@ export interface RunOptions {
   interval?: PollInterval;
   /** Replaces process.exit for cancellation and the watchdog (tests). */
   exit?: (code: number) => void;
-}
-
-function describeTarget(settings: Settings): string {
-  if (settings.backupType === 'CLUSTER') return `the whole cluster ${settings.clusterId}`;
-  return (
-    `collections ${settings.collections.join(', ')} (database ${settings.database ?? 'default'}) ` +
-    `of cluster ${settings.clusterId}`
-  );
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
@@ -106,7 +98,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const release = guardProcess({ deadline, onStop, exit: options.exit });
 
   log.info(
-    `Backing up ${describeTarget(settings)} (timeout ${formatDuration(settings.timeoutMs)}, ` +
+    `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
+      `(timeout ${formatDuration(settings.timeoutMs)}, ` +
       `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
   );
   try {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { BackupFailedError, BackupInProgressError, type BackupRecord } from './backup.ts';
 import { DeadlineExceededError, formatDuration } from './deadline.ts';
-import { ApiError, HttpStatusError, NetworkError } from './errors.ts';
+import { ApiError, errorMessage, HttpStatusError, NetworkError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { Settings } from './settings.ts';
 
@@ -93,6 +93,12 @@ export interface ReportInput {
   cancelled?: boolean;
 }
 
+/** "whole cluster" or "collections orders, items in database shop": the log and the summary. */
+export function describeTarget(settings: Settings): string {
+  if (settings.backupType === 'CLUSTER') return 'whole cluster';
+  return `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
+}
+
 /** The one-line verdict, also used for the notice. */
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
   const cluster = settings.clusterId;
@@ -112,13 +118,9 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   const title = headline(input);
   if (record.backupId && !error) core.notice(log.redact(title), { title: 'Zilliz Cloud backup' });
 
-  const what =
-    settings.backupType === 'CLUSTER'
-      ? 'whole cluster'
-      : `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
   const rows: [string, string][] = [
     ['Cluster', settings.clusterId],
-    ['Backup of', `${settings.backupType}: ${what}`],
+    ['Backup of', `${settings.backupType}: ${describeTarget(settings)}`],
   ];
   if (settings.copyToRegions.length > 0)
     rows.push(['Copies in regions', settings.copyToRegions.join(', ')]);
@@ -139,30 +141,26 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   rows.push(['Time taken', formatDuration(elapsedMs)]);
 
   if (!process.env.GITHUB_STEP_SUMMARY) return;
+  // Summary cells are HTML, and may quote the server: redact, then escape.
+  const safe = (text: string): string => escapeHtml(log.redact(text));
   const summary = core.summary
-    .addHeading(`${statusIcon(record.status)} ${escapeHtml(log.redact(title))}`, 3)
+    .addHeading(`${statusIcon(record.status)} ${safe(title)}`, 3)
     .addTable([
       [
         { data: 'Item', header: true },
         { data: 'Value', header: true },
       ],
-      ...rows.map(([key, value]) => [key, escapeHtml(log.redact(value))]),
+      ...rows.map(([key, value]) => [key, safe(value)]),
     ]);
   if (error || input.cancelled) {
     summary
       .addHeading('What happened', 4)
       .addRaw(
-        escapeHtml(
-          log.redact(
-            error instanceof Error
-              ? error.message
-              : String(error ?? 'The runner stopped the step.'),
-          ),
-        ),
+        safe(error === undefined ? 'The runner stopped the step.' : errorMessage(error)),
         true,
       )
       .addHeading('What to do next', 4)
-      .addRaw(escapeHtml(log.redact(nextSteps(error, record, settings))), true);
+      .addRaw(safe(nextSteps(error, record, settings)), true);
   }
   await summary.write();
 }
