@@ -1,9 +1,9 @@
 // The API client against the simulator over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockAgent } from 'undici';
-import { ZillizClient } from '../src/client.ts';
-import { Deadline, DeadlineExceededError } from '../src/deadline.ts';
-import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/errors.ts';
+import { ZillizClient } from '../src/api/client.ts';
+import { Deadline, DeadlineExceededError } from '../src/core/deadline.ts';
+import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/api/errors.ts';
 import { DEFAULT_CLUSTER_ID, type Simulator } from '../simulator/server.ts';
 import { clientFor, testLog, type TestClient } from './helpers/client.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';

@@ -1,6 +1,6 @@
 // Which requests go through a proxy: the Actions toolkit's rules, as runner admins know them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { proxyFor } from '../src/http.ts';
+import { proxyFor } from '../src/core/http.ts';
 import { setEnv } from './helpers/env.ts';
 
 const VARIABLES = [

@@ -1,10 +1,11 @@
 // The words a user reads first: the headline, sizes, and what to do next.
 import { describe, expect, it } from 'vitest';
-import type { BackupRecord } from '../src/backup.ts';
-import { DeadlineExceededError } from '../src/deadline.ts';
-import { ApiError } from '../src/errors.ts';
-import { formatSize, headline, nextSteps } from '../src/report.ts';
-import type { Settings } from '../src/settings.ts';
+import type { BackupRecord } from '../src/backup/workflow.ts';
+import { DeadlineExceededError } from '../src/core/deadline.ts';
+import { ApiError } from '../src/api/errors.ts';
+import { headline, nextSteps } from '../src/backup/report.ts';
+import { formatSize } from '../src/core/summary.ts';
+import type { Settings } from '../src/backup/settings.ts';
 
 const settings: Settings = {
   apiKey: 'k',

@@ -4,8 +4,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../src/deadline.ts';
-import { guardProcess, type StopReason } from '../src/lifecycle.ts';
+import { Deadline } from '../src/core/deadline.ts';
+import { guardProcess, type StopReason } from '../src/core/lifecycle.ts';
 import { runInProcess } from './helpers/inprocess.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Deadline, DeadlineExceededError, formatDuration } from '../src/deadline.ts';
-import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../src/retry.ts';
-import { POLL_MAX_MS, POLL_MIN_MS, pollInterval, pollUntil } from '../src/schedule.ts';
+import { Deadline, DeadlineExceededError, formatDuration } from '../src/core/deadline.ts';
+import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../src/core/retry.ts';
+import { POLL_MAX_MS, POLL_MIN_MS, pollInterval, pollUntil } from '../src/core/schedule.ts';
 
 /** Poll times for a job of `lengthMs`, following the schedule as pollUntil does (zero latency). */
 function pollsUntilNoticed(lengthMs: number): { calls: number; lagMs: number } {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULTS, InputError, parseDuration, parseList, readSettings } from '../src/settings.ts';
+import { DEFAULTS, readSettings } from '../src/backup/settings.ts';
+import { InputError, parseDuration, parseList } from '../src/core/inputs.ts';
 import { setInputs } from './helpers/env.ts';
 
 const KEY = 'test-key-9f8e7d6c5b4a';

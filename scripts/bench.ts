@@ -18,7 +18,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
-import { POLL_MAX_MS, pollInterval, type PollInterval } from '../src/schedule.ts';
+import { POLL_MAX_MS, pollInterval, type PollInterval } from '../src/core/schedule.ts';
 import { pool } from './pool.ts';
 import { DIST, runBundled, type Inputs } from './runner.ts';
 
@@ -470,7 +470,7 @@ for (const ms of computedLengths) {
 }
 say();
 say(
-  'Calls: checks up to the first one at or after the job’s end, from src/schedule.ts’s pollInterval. ' +
+  'Calls: checks up to the first one at or after the job’s end, from src/core/schedule.ts’s pollInterval. ' +
     'Worst lag: the interval in force when the job ends just after a check.',
 );
 

@@ -1,4 +1,4 @@
-// `npm run local-action [-- path/to/.env]`: runs the action's source (src/main.ts, no build) with
+// `npm run local-action [-- path/to/.env]`: runs the action's source (src/backup/main.ts, no build) with
 // GitHub's @github/local-action, which stubs @actions/core and reads inputs from a dotenv file
 // (.env.example by default). When that file's INPUT_BASE-URL is a loopback http:// URL, the
 // Zilliz Cloud simulator is started on its port first and stopped afterwards; any other
@@ -58,7 +58,7 @@ if (summaryFile) {
   writeFileSync(summaryFile, '');
 }
 
-const child = spawn(BIN, ['run', ROOT, 'src/main.ts', envFile], {
+const child = spawn(BIN, ['run', ROOT, 'src/backup/main.ts', envFile], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

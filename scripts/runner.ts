@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const DIST = join(import.meta.dirname, '..', 'dist', 'index.js');
+import { actionNamed, bundlePath } from './actions.ts';
+
+/** The backup action's bundle (the root action). */
+export const DIST = bundlePath(actionNamed('backup'));
 
 export type Inputs = Record<string, string>;
 
@@ -76,6 +79,8 @@ export interface SpawnOptions {
    * the ::debug:: and ::add-mask:: lines a runner hides.
    */
   echo?: boolean;
+  /** The bundle to run; the backup action's by default. */
+  bundle?: string;
 }
 
 /** Spawns `node dist/index.js` with a clean environment, as a runner would. */
@@ -83,7 +88,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
   const files = runnerFiles();
   const started = Date.now();
   try {
-    const child = spawn(process.execPath, [DIST], {
+    const child = spawn(process.execPath, [options.bundle ?? DIST], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

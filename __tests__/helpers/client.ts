@@ -1,8 +1,8 @@
 // A ZillizClient wired to a simulator, with its log lines collected for assertions.
 import { Agent } from 'undici';
-import { ZillizClient } from '../../src/client.ts';
-import { Deadline } from '../../src/deadline.ts';
-import type { Log } from '../../src/log.ts';
+import { ZillizClient } from '../../src/api/client.ts';
+import { Deadline } from '../../src/core/deadline.ts';
+import type { Log } from '../../src/core/log.ts';
 import type { Simulator } from '../../simulator/server.ts';
 
 export interface TestClient {

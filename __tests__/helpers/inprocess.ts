@@ -3,7 +3,7 @@
 // else (HTTP, envelope, retries, deadlines) is the real thing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { vi } from 'vitest';
-import { run, type RunOptions } from '../../src/main.ts';
+import { run, type RunOptions } from '../../src/backup/main.ts';
 import type { Simulator } from '../../simulator/server.ts';
 import { runnerFiles, type Inputs } from '../../scripts/runner.ts';
 import { setEnv, setInputs } from './env.ts';

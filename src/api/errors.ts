@@ -117,7 +117,3 @@ export class NetworkError extends ApiRequestError {
     this.outcome = NOT_SENT_CODES.has(code) || code === 'ENOTFOUND' ? 'not-processed' : 'unknown';
   }
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

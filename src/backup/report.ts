@@ -1,10 +1,12 @@
 // What the user sees: step outputs (ids the moment they are known, status at the end), the job
 // summary, a notice naming the backup, and on failure what to do next.
 import * as core from '@actions/core';
-import { BackupFailedError, BackupInProgressError, type BackupRecord } from './backup.ts';
-import { DeadlineExceededError, formatDuration } from './deadline.ts';
-import { ApiError, errorMessage, HttpStatusError, NetworkError } from './errors.ts';
-import type { Log } from './log.ts';
+import { ApiError, HttpStatusError, NetworkError } from '../api/errors.ts';
+import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import { escapeHtml, formatSize } from '../core/summary.ts';
+import { BackupFailedError, BackupInProgressError, type BackupRecord } from './workflow.ts';
 import type { Settings } from './settings.ts';
 
 /** Called as soon as the create returns: these outputs survive any later failure. */
@@ -17,19 +19,6 @@ export function publishIds(record: BackupRecord): void {
 export function publishResult(record: BackupRecord): void {
   if (record.status) core.setOutput('status', record.status);
   if (record.size !== undefined) core.setOutput('backupSize', String(record.size));
-}
-
-/** 1536 → "1.5 KiB (1536 bytes)". */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${bytes} bytes`;
-  return `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
 
 const KEY_CODES = new Set([21119, 80001, 80002]);
@@ -69,11 +58,6 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
     return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
   }
   return `See the error above.${running}`;
-}
-
-/** Summary cells are HTML: server messages must not be able to inject markup. */
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function statusIcon(status: string | undefined): string {

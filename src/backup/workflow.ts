@@ -1,11 +1,13 @@
 // The backup workflow: make sure the cluster is free, create exactly one backup, then wait for
 // it. Everything learnt along the way goes into a BackupRecord that the report can read at any
 // moment (also when the step is cancelled or times out).
-import type { BackupInfo, CreateBackupBody, ZillizClient } from './client.ts';
-import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
-import { ApiError, ApiRequestError, errorMessage } from './errors.ts';
-import type { Log } from './log.ts';
-import { pollUntil, type PollInterval } from './schedule.ts';
+import type { BackupInfo, CreateBackupBody } from '../api/backups.ts';
+import type { ZillizClient } from '../api/client.ts';
+import { ApiError, ApiRequestError } from '../api/errors.ts';
+import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import { pollUntil, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 
 export type FinalStatus = 'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED';

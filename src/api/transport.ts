@@ -1,8 +1,9 @@
-// The Zilliz Cloud control-plane API (v2), as its public reference describes it:
-// the request, the {code, data} envelope, its errors, per-request time limits and retries.
-// Reads retry transient failures on their own; a create never does (see backup.ts for why).
+// The transport to the Zilliz Cloud control-plane API (v2): one request, the {code, data}
+// envelope, its errors, per-request time limits and retries. Reads retry transient failures on
+// their own; a request that creates something never does (its caller must first find out
+// whether it worked). The endpoints (backups.ts, jobs.ts …) sit on top of this.
 import { request, type Dispatcher } from 'undici';
-import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
+import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import {
   ApiError,
   ApiRequestError,
@@ -10,13 +11,10 @@ import {
   MalformedReplyError,
   NetworkError,
 } from './errors.ts';
-import type { Log } from './log.ts';
-import { backoffDelay, parseRetryAfter } from './retry.ts';
+import type { Log } from '../core/log.ts';
+import { backoffDelay, parseRetryAfter } from '../core/retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-// Enough for any real cluster; stops a misbehaving server from paging us forever.
-const MAX_LIST_PAGES = 50;
-const LIST_PAGE_SIZE = 100;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -29,44 +27,14 @@ export interface ClientOptions {
   random?: () => number;
 }
 
-export interface CreateBackupBody {
-  backupType: 'CLUSTER' | 'COLLECTION';
-  dbCollections?: { dbName?: string; collectionNames: string[] }[];
-  crossRegionCopies?: { regionId: string }[];
-}
-
-export interface CreatedBackup {
-  backupId: string;
-  backupName: string;
-  jobId: string;
-  requestId: string | undefined;
-}
-
-export interface Job {
-  jobId: string;
-  status: string;
-  /** Percent, as the API sends it (a string). */
-  progress: string | undefined;
-  reason: string | undefined;
-}
-
-export interface BackupInfo {
-  backupId: string;
-  backupName: string;
-  status: string;
-  creationMethod: string | undefined;
-  backupType: string | undefined;
-  size: number | undefined;
-}
-
-interface Reply {
+export interface Reply {
   data: Record<string, unknown>;
   requestId: string | undefined;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -83,8 +51,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export class ZillizClient {
-  private readonly options: Required<ClientOptions>;
+export class Transport {
+  protected readonly options: Required<ClientOptions>;
 
   constructor(options: ClientOptions) {
     this.options = {
@@ -92,66 +60,6 @@ export class ZillizClient {
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       random: options.random ?? Math.random,
     };
-  }
-
-  /** One attempt, never repeated here: the caller must first find out whether it worked. */
-  async createBackup(clusterId: string, body: CreateBackupBody): Promise<CreatedBackup> {
-    const label = `POST /v2/clusters/${clusterId}/backups/create`;
-    const reply = await this.send(
-      'POST',
-      `/v2/clusters/${encodeURIComponent(clusterId)}/backups/create`,
-      label,
-      body,
-    );
-    return {
-      backupId: requireString(reply, 'backupId', label),
-      backupName: requireString(reply, 'backupName', label),
-      jobId: requireString(reply, 'jobId', label),
-      requestId: reply.requestId,
-    };
-  }
-
-  async describeJob(jobId: string): Promise<Job> {
-    const label = `GET /v2/jobs/${jobId}`;
-    const reply = await this.read(`/v2/jobs/${encodeURIComponent(jobId)}`, label);
-    return {
-      jobId,
-      status: requireString(reply, 'status', label),
-      progress: optionalText(reply.data.progress),
-      reason: optionalText(reply.data.reason),
-    };
-  }
-
-  async describeBackup(clusterId: string, backupId: string): Promise<BackupInfo> {
-    const label = `GET /v2/clusters/${clusterId}/backups/${backupId}`;
-    const reply = await this.read(
-      `/v2/clusters/${encodeURIComponent(clusterId)}/backups/${encodeURIComponent(backupId)}`,
-      label,
-    );
-    return toBackupInfo(reply.data, reply.requestId, label);
-  }
-
-  /** Every AVAILABLE or CREATING backup of a cluster (all pages), newest first as listed. */
-  async listBackups(clusterId: string, creationMethod?: 'MANUAL' | 'AUTO'): Promise<BackupInfo[]> {
-    const backups: BackupInfo[] = [];
-    for (let page = 1; page <= MAX_LIST_PAGES; page++) {
-      const query = new URLSearchParams({
-        clusterId,
-        ...(creationMethod ? { creationMethod } : {}),
-        pageSize: String(LIST_PAGE_SIZE),
-        currentPage: String(page),
-      });
-      const label = `GET /v2/backups?${query}`;
-      const reply = await this.read(`/v2/backups?${query}`, label);
-      const list = reply.data.backups;
-      if (!Array.isArray(list)) {
-        throw new MalformedReplyError(label, 'reply has no "backups" list', reply.requestId, false);
-      }
-      backups.push(...list.map((item: unknown) => toBackupInfo(item, reply.requestId, label)));
-      const count = typeof reply.data.count === 'number' ? reply.data.count : backups.length;
-      if (list.length === 0 || backups.length >= count) break;
-    }
-    return backups;
   }
 
   /** How long to wait before repeating a request that failed with `error`. */
@@ -184,7 +92,7 @@ export class ZillizClient {
   }
 
   /** A read is safe to repeat: retry transient failures until they pass or time runs out. */
-  private async read(path: string, label: string): Promise<Reply> {
+  async read(path: string, label: string): Promise<Reply> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.send('GET', path, label);
@@ -195,12 +103,7 @@ export class ZillizClient {
     }
   }
 
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    label: string,
-    body?: unknown,
-  ): Promise<Reply> {
+  async send(method: 'GET' | 'POST', path: string, label: string, body?: unknown): Promise<Reply> {
     const { deadline, requestTimeoutMs } = this.options;
     const limitMs = Math.min(requestTimeoutMs, deadline.remainingMs());
     if (limitMs <= 0)
@@ -314,7 +217,7 @@ export class ZillizClient {
   }
 }
 
-function requireString(reply: Reply, field: string, label: string): string {
+export function requireString(reply: Reply, field: string, label: string): string {
   const value = reply.data[field];
   if (typeof value !== 'string' || value === '') {
     const found =
@@ -329,27 +232,8 @@ function requireString(reply: Reply, field: string, label: string): string {
   return value;
 }
 
-function optionalText(value: unknown): string | undefined {
+export function optionalText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return undefined;
-}
-
-function toBackupInfo(item: unknown, requestId: string | undefined, label: string): BackupInfo {
-  const data = isObject(item) ? item : {};
-  const reply = { data, requestId };
-  const size =
-    typeof data.size === 'number'
-      ? data.size
-      : typeof data.size === 'string' && /^\d+$/.test(data.size)
-        ? Number(data.size)
-        : undefined;
-  return {
-    backupId: requireString(reply, 'backupId', label),
-    backupName: optionalText(data.backupName) ?? '',
-    status: requireString(reply, 'status', label),
-    creationMethod: optionalText(data.creationMethod),
-    backupType: optionalText(data.backupType),
-    size,
-  };
 }

@@ -1,0 +1,103 @@
+// The backup action's inputs → one typed, validated Settings object. All input validation lives
+// here (on the suite's shared parsers), so that every mistake is reported, all at once, before
+// the action sends a single request.
+import * as core from '@actions/core';
+import {
+  checkNames,
+  DEFAULT_BASE_URL,
+  DEFAULT_TIMEOUT,
+  readConnection,
+  type Connection,
+} from '../api/inputs.ts';
+import type { BackupType } from '../api/backups.ts';
+import { input, InputError, parseBoolean, parseEnum, parseList, quote } from '../core/inputs.ts';
+
+export type { BackupType };
+export type IfInProgress = 'wait' | 'fail';
+
+export interface Settings extends Connection {
+  backupType: BackupType;
+  /** Collection names, trimmed and de-duplicated; empty for a CLUSTER backup. */
+  collections: string[];
+  /** Database of the collections; undefined means the cluster's default database. */
+  database: string | undefined;
+  wait: boolean;
+  ifInProgress: IfInProgress;
+  /** Region ids that receive a permanent copy of the backup. */
+  copyToRegions: string[];
+}
+
+export const DEFAULTS = {
+  'backup-type': 'CLUSTER',
+  wait: 'true',
+  timeout: DEFAULT_TIMEOUT,
+  'base-url': DEFAULT_BASE_URL,
+  'if-in-progress': 'wait',
+} as const;
+
+const REGION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+
+export function readSettings(): Settings {
+  const problems: string[] = [];
+  const connection = readConnection(problems);
+
+  const backupType = parseEnum<BackupType>(
+    'backup-type',
+    input('backup-type') || DEFAULTS['backup-type'],
+    ['CLUSTER', 'COLLECTION'],
+    problems,
+  );
+
+  const collections = parseList(core.getInput('collections'));
+  const database = input('database') || undefined;
+  if (backupType === 'COLLECTION') {
+    if (collections.length === 0) {
+      problems.push(
+        'collections: is required when backup-type is COLLECTION (names separated by commas or newlines)',
+      );
+    }
+    checkNames('collections', collections, problems);
+    if (database !== undefined) checkNames('database', [database], problems);
+  } else {
+    if (collections.length > 0) {
+      problems.push(
+        'collections: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
+      );
+    }
+    if (database !== undefined) {
+      problems.push(
+        'database: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
+      );
+    }
+  }
+
+  const wait = parseBoolean('wait', true, problems);
+
+  const ifInProgress = parseEnum<IfInProgress>(
+    'if-in-progress',
+    input('if-in-progress') || DEFAULTS['if-in-progress'],
+    ['wait', 'fail'],
+    problems,
+  );
+
+  const copyToRegions = parseList(core.getInput('copy-to-regions'));
+  for (const region of copyToRegions) {
+    if (!REGION_ID.test(region)) {
+      problems.push(
+        `copy-to-regions: ${quote(region)} is not a region id (lowercase words joined by ` +
+          'hyphens, e.g. aws-us-east-1)',
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new InputError(problems);
+  return {
+    ...connection,
+    backupType,
+    collections,
+    database,
+    wait,
+    ifInProgress,
+    copyToRegions,
+  };
+}
