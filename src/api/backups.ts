@@ -1,14 +1,10 @@
 // Backup endpoints: create, describe and list. Typed requests and replies; the contested points
 // of the public reference (which fields are optional, `collections` vs `dbCollections`) are
 // decided here.
-import { MalformedReplyError } from './errors.ts';
+import { readAllPages } from './pages.ts';
 import { isObject, optionalText, requireString, type Reply, type Transport } from './transport.ts';
 
 export type BackupType = 'CLUSTER' | 'COLLECTION';
-
-// Enough for any real cluster; stops a misbehaving server from paging us forever.
-const MAX_LIST_PAGES = 50;
-const LIST_PAGE_SIZE = 100;
 
 export interface CreateBackupBody {
   backupType: BackupType;
@@ -30,6 +26,19 @@ export interface BackupInfo {
   creationMethod: string | undefined;
   backupType: string | undefined;
   size: number | undefined;
+  /** As the server wrote it (ISO-8601 in every example); never compared with our own clock. */
+  createTime: string | undefined;
+  /**
+   * The backed-up collections, from Describe backup only (the list has none); undefined when the
+   * reply names none.
+   */
+  collections: BackedUpCollection[] | undefined;
+}
+
+export interface BackedUpCollection {
+  /** undefined when the reply does not say (the flat `collections` form has no database). */
+  dbName: string | undefined;
+  collectionName: string;
 }
 
 const clusterPath = (clusterId: string): string => `/v2/clusters/${encodeURIComponent(clusterId)}`;
@@ -69,30 +78,18 @@ export async function describeBackup(
 }
 
 /** Every AVAILABLE or CREATING backup of a cluster (all pages), newest first as listed. */
-export async function listBackups(
+export function listBackups(
   transport: Transport,
   clusterId: string,
   creationMethod?: 'MANUAL' | 'AUTO',
 ): Promise<BackupInfo[]> {
-  const backups: BackupInfo[] = [];
-  for (let page = 1; page <= MAX_LIST_PAGES; page++) {
-    const query = new URLSearchParams({
-      clusterId,
-      ...(creationMethod ? { creationMethod } : {}),
-      pageSize: String(LIST_PAGE_SIZE),
-      currentPage: String(page),
-    });
-    const label = `GET /v2/backups?${query}`;
-    const reply = await transport.read(`/v2/backups?${query}`, label);
-    const list = reply.data.backups;
-    if (!Array.isArray(list)) {
-      throw new MalformedReplyError(label, 'reply has no "backups" list', reply.requestId, false);
-    }
-    backups.push(...list.map((item: unknown) => toBackupInfo(item, reply.requestId, label)));
-    const count = typeof reply.data.count === 'number' ? reply.data.count : backups.length;
-    if (list.length === 0 || backups.length >= count) break;
-  }
-  return backups;
+  return readAllPages(
+    transport,
+    '/v2/backups',
+    { clusterId, ...(creationMethod ? { creationMethod } : {}) },
+    'backups',
+    toBackupInfo,
+  );
 }
 
 function toBackupInfo(item: unknown, requestId: string | undefined, label: string): BackupInfo {
@@ -111,5 +108,50 @@ function toBackupInfo(item: unknown, requestId: string | undefined, label: strin
     creationMethod: optionalText(data.creationMethod),
     backupType: optionalText(data.backupType),
     size,
+    createTime: optionalText(data.createTime),
+    collections: readCollections(data),
   };
+}
+
+/**
+ * Contested: the schema calls the field `dbCollections` (grouped by database, entries
+ * `{dbName, collections: [{collectionName}]}` or `{dbName, collectionNames}`), every published
+ * example returns a flat `collections: [{collectionName}]` without a database. Both are read.
+ */
+function readCollections(data: Record<string, unknown>): BackedUpCollection[] | undefined {
+  const names = (list: unknown): string[] =>
+    Array.isArray(list)
+      ? list
+          .map((entry) => (isObject(entry) ? entry.collectionName : entry))
+          .filter((name): name is string => typeof name === 'string' && name !== '')
+      : [];
+  if (Array.isArray(data.dbCollections)) {
+    return data.dbCollections.filter(isObject).flatMap((group) => {
+      const dbName = optionalText(group.dbName) || undefined;
+      return [...names(group.collections), ...names(group.collectionNames)].map(
+        (collectionName) => ({ dbName, collectionName }),
+      );
+    });
+  }
+  if (Array.isArray(data.collections)) {
+    return names(data.collections).map((collectionName) => ({ dbName: undefined, collectionName }));
+  }
+  return undefined;
+}
+
+/**
+ * Does a backup hold exactly these collections of this database (undefined: the default one)?
+ * A reply that does not name the database (the flat form) is judged by the names alone.
+ */
+export function holdsExactly(
+  backup: BackupInfo,
+  database: string | undefined,
+  collectionNames: readonly string[],
+): boolean {
+  if (!backup.collections) return false;
+  const wantedDb = database ?? 'default';
+  if (backup.collections.some((c) => c.dbName !== undefined && c.dbName !== wantedDb)) return false;
+  const held = new Set(backup.collections.map((c) => c.collectionName));
+  const wanted = new Set(collectionNames);
+  return held.size === wanted.size && [...wanted].every((name) => held.has(name));
 }
