@@ -17,6 +17,12 @@ export interface SuiteAction {
 export const ACTIONS: readonly SuiteAction[] = [
   // The root action.yml stays the backup action, and its bundle stays at dist/index.js.
   { name: 'backup', metadata: 'action.yml', entry: 'src/backup/index.ts', bundleDir: 'dist' },
+  {
+    name: 'restore',
+    metadata: 'restore/action.yml',
+    entry: 'src/restore/index.ts',
+    bundleDir: 'dist/restore',
+  },
 ];
 
 export function bundlePath(action: SuiteAction): string {

@@ -159,3 +159,44 @@ export function faultCarriesRequestId(contentType: string): boolean {
 
 /** Page size bounds (documented) and default (other v2 list endpoints). */
 export const PAGE_SIZE = { min: 1, max: 100, default: 10 } as const;
+
+// ---- Restores and clusters ----------------------------------------------------------------------
+
+export const RESTORE_ERR = {
+  /** Documented code (96037 restore parameters invalid); the wording is ours. */
+  param: (name: string): ApiError => ({
+    code: 96037,
+    message: `Restore parameters invalid: ${name}`,
+  }),
+  /** Undocumented: restoring a backup that is not AVAILABLE. */
+  notAvailable: (backupId: string, status: string): ApiError => ({
+    code: 96037,
+    message: `Restore parameters invalid: backup ${backupId} is ${status}.`,
+  }),
+  /** Documented code (96039); the wording follows Milvus' own refusal. */
+  targetExists: (name: string, dbName: string): ApiError => ({
+    code: 96039,
+    message: `Failed to restore collection: collection ${name} already exists in database ${dbName}.`,
+  }),
+  /** Documented code (96040); undocumented that a taken name is refused. */
+  clusterNameTaken: (name: string): ApiError => ({
+    code: 96040,
+    message: `Failed to restore cluster: a cluster named ${name} already exists.`,
+  }),
+} as const;
+
+/** Undocumented: the restore target's database is created when it does not exist. */
+export const RESTORE_CREATES_DATABASE = true;
+
+/** A restored cluster's id: `in01-` + 15 hex digits, like the documented examples. */
+export function newClusterId(): string {
+  return `in01-${randomBytes(8).toString('hex').slice(0, 15)}`;
+}
+
+/** The db_admin password shown once in the restore cluster reply (format undocumented). */
+export function newPassword(): string {
+  return `Pw${randomBytes(12).toString('base64url')}`;
+}
+
+/** Undocumented: a cluster whose restore job FAILED or was CANCELED shows as DELETED. */
+export const CLUSTER_STATUS_AFTER_FAILED_RESTORE = 'DELETED';

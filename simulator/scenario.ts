@@ -1,7 +1,11 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
 import { DEFAULT_COLLECTIONS_FIELD } from './quirks.ts';
 
-export type RouteName = 'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups';
+export type RouteName =
+  'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups' | RestoreRouteName;
+/** The restore action's routes (see restore.ts). */
+export type RestoreRouteName =
+  'restoreCollection' | 'restoreCluster' | 'listClusters' | 'describeCluster';
 export type Plan = 'Dedicated' | 'Serverless' | 'Free';
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 export type CreationMethod = 'MANUAL' | 'AUTO';
@@ -17,6 +21,8 @@ export interface ClusterInput {
   projectId?: string;
   /** database name → collection names */
   databases?: Record<string, string[]>;
+  /** Size in CUs (default 1). */
+  cuSize?: number;
 }
 
 export interface Cluster {
@@ -25,6 +31,10 @@ export interface Cluster {
   regionId: string;
   projectId: string;
   databases: Record<string, string[]>;
+  cuSize?: number;
+  /** Set for a cluster made by Restore cluster: CREATING until this job has succeeded. */
+  restoreJobId?: string;
+  createdAt?: number;
 }
 
 export interface ExistingBackup {
@@ -37,6 +47,8 @@ export interface ExistingBackup {
   /** A CREATING backup becomes AVAILABLE this long after configure/start (never if omitted). */
   finishAfterMs?: number;
   size?: number;
+  /** What a COLLECTION backup holds (default: the cluster's first collection). */
+  collections?: { dbName: string; collectionNames: string[] }[];
 }
 
 type FaultRoute = RouteName | '*';
@@ -54,7 +66,11 @@ export type Fault =
   | { route: FaultRoute; times?: number; kind: 'nonJson'; status?: number }
   | { route: FaultRoute; times?: number; kind: 'reset' }
   | { route: FaultRoute; times?: number; kind: 'hang' }
-  | { route: 'createBackup'; times?: number; kind: 'commitThenDrop' }
+  | {
+      route: 'createBackup' | 'restoreCollection' | 'restoreCluster';
+      times?: number;
+      kind: 'commitThenDrop';
+    }
   | {
       route: FaultRoute;
       times?: number;
@@ -84,6 +100,11 @@ export interface Scenario {
   autoBackupStartsOnCreate: boolean;
   /** Field name describe backup uses for the backed-up collections. */
   collectionsField: CollectionsField;
+  /** RESTORE job length; jobDurationMs when unset. */
+  restoreJobDurationMs?: number;
+  /** Outcomes of the next RESTORE jobs, used up in order; SUCCESSFUL once empty. */
+  restoreOutcomes: JobOutcome[];
+  restoreFailureReason: string;
 }
 
 export interface ScenarioInput {
@@ -97,6 +118,9 @@ export interface ScenarioInput {
   faults?: Fault[];
   autoBackupStartsOnCreate?: boolean;
   collectionsField?: CollectionsField;
+  restoreJobDurationMs?: number;
+  restoreOutcomes?: JobOutcome[];
+  restoreFailureReason?: string;
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -132,6 +156,9 @@ export function defaultScenario(): Scenario {
     faults: [],
     autoBackupStartsOnCreate: false,
     collectionsField: DEFAULT_COLLECTIONS_FIELD,
+    restoreOutcomes: [],
+    restoreFailureReason:
+      'Failed to restore collection: insufficient resources on the target cluster.',
   };
 }
 
@@ -146,6 +173,7 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
       regionId: c.regionId ?? prev?.regionId ?? DEFAULT_REGION_ID,
       projectId: c.projectId ?? prev?.projectId ?? DEFAULT_PROJECT_ID,
       databases: c.databases ?? prev?.databases ?? { default: [] },
+      cuSize: c.cuSize ?? prev?.cuSize,
     };
   }
   return {
@@ -159,6 +187,9 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     faults: [...base.faults, ...(input.faults ?? [])],
     autoBackupStartsOnCreate: input.autoBackupStartsOnCreate ?? base.autoBackupStartsOnCreate,
     collectionsField: input.collectionsField ?? base.collectionsField,
+    restoreJobDurationMs: input.restoreJobDurationMs ?? base.restoreJobDurationMs,
+    restoreOutcomes: [...(input.restoreOutcomes ?? base.restoreOutcomes)],
+    restoreFailureReason: input.restoreFailureReason ?? base.restoreFailureReason,
   };
 }
 
@@ -177,6 +208,10 @@ const ROUTES: readonly string[] = [
   'describeJob',
   'describeBackup',
   'listBackups',
+  'restoreCollection',
+  'restoreCluster',
+  'listClusters',
+  'describeCluster',
   '*',
 ];
 
@@ -186,7 +221,7 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     throw new Error('scenario must be a JSON object');
   }
   const s = value as Record<string, unknown>;
-  for (const key of ['jobDurationMs', 'availableDelayMs']) {
+  for (const key of ['jobDurationMs', 'availableDelayMs', 'restoreJobDurationMs']) {
     const n = s[key];
     if (n !== undefined && (typeof n !== 'number' || !(n >= 0))) {
       throw new Error(`scenario.${key} must be a number >= 0`);
@@ -205,7 +240,12 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
       }
     }
   }
-  for (const key of ['existingBackups', 'faults']) {
+  for (const o of (Array.isArray(s.restoreOutcomes) ? s.restoreOutcomes : []) as unknown[]) {
+    if (!OUTCOMES.includes(String(o))) {
+      throw new Error(`scenario.restoreOutcomes: each must be one of ${OUTCOMES.join(', ')}`);
+    }
+  }
+  for (const key of ['existingBackups', 'faults', 'restoreOutcomes']) {
     if (s[key] !== undefined && !Array.isArray(s[key])) {
       throw new Error(`scenario.${key} must be an array`);
     }

@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
+import { describeCluster, listClusters, restoreCluster, restoreCollection } from './restore.ts';
 import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
 import { checkScenarioInput } from './scenario.ts';
-import type { RouteName, ScenarioInput } from './scenario.ts';
+import type { Cluster, RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
 import type { SimBackup, SimJob } from './state.ts';
 
@@ -53,6 +54,8 @@ export interface Simulator {
   configure(scenario: ScenarioInput): void;
   backups(): SimBackup[];
   jobs(): SimJob[];
+  /** Every cluster by id, including those made by Restore cluster. */
+  clusters(): Record<string, Cluster>;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,18 @@ const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
     route: 'describeBackup',
   },
   { method: 'GET', pattern: /^\/v2\/backups$/, route: 'listBackups' },
+  {
+    method: 'POST',
+    pattern: /^\/v2\/clusters\/([^/]+)\/backups\/([^/]+)\/restoreCollection$/,
+    route: 'restoreCollection',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v2\/clusters\/([^/]+)\/backups\/([^/]+)\/restoreCluster$/,
+    route: 'restoreCluster',
+  },
+  { method: 'GET', pattern: /^\/v2\/clusters$/, route: 'listClusters' },
+  { method: 'GET', pattern: /^\/v2\/clusters\/([^/]+)$/, route: 'describeCluster' },
 ];
 
 function matchRoute(method: string, path: string): Match | undefined {
@@ -157,6 +172,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return describeBackup(state, a, b, now);
       case 'listBackups':
         return listBackups(state, rec.query, now);
+      case 'restoreCollection':
+        return restoreCollection(state, a, b, rec.body, now);
+      case 'restoreCluster':
+        return restoreCluster(state, a, b, rec.body, now);
+      case 'listClusters':
+        return listClusters(state, rec.query, now);
+      case 'describeCluster':
+        return describeCluster(state, a, now);
     }
   }
 
@@ -270,6 +293,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     configure,
     backups: () => state.backups(Date.now()),
     jobs: () => state.jobs(Date.now()),
+    clusters: () => structuredClone(state.scenario.clusters),
     close() {
       closed = true;
       closing ??= new Promise<void>((resolve, reject) => {

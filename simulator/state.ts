@@ -48,9 +48,11 @@ export interface SimBackup {
   createdAt: number;
 }
 
+export type JobType = 'BACKUP' | 'RESTORE';
+
 export interface SimJob {
   jobId: string;
-  type: 'BACKUP';
+  type: JobType;
   status: JobStatus;
   progress: string;
   startTime: string;
@@ -65,6 +67,8 @@ export interface SimJob {
 
 interface JobRecord {
   jobId: string;
+  /** BACKUP when absent. */
+  type?: JobType;
   clusterId: string;
   backupId: string;
   createdAt: number;
@@ -190,6 +194,23 @@ export class SimState {
     return { backup: this.backupView(record, now), job: jobView(this.jobRecords.get(jobId)!, now) };
   }
 
+  /** A RESTORE job: the scenario's next restore outcome, on the restore timeline. */
+  startRestoreJob(clusterId: string, backupId: string, now: number): SimJob {
+    const s = this.scenario;
+    const jobId = newJobId();
+    this.jobRecords.set(jobId, {
+      jobId,
+      type: 'RESTORE',
+      clusterId,
+      backupId,
+      createdAt: now,
+      durationMs: s.restoreJobDurationMs ?? s.jobDurationMs,
+      outcome: s.restoreOutcomes.shift() ?? 'SUCCESSFUL',
+      failureReason: s.restoreFailureReason,
+    });
+    return jobView(this.jobRecords.get(jobId)!, now);
+  }
+
   /** An automatic backup starts now and lasts one job duration (no job is visible for it). */
   startAutoBackup(clusterId: string, now: number): void {
     this.addExisting(
@@ -211,9 +232,10 @@ export class SimState {
     const all = allCollections(cluster);
     const first = all[0];
     const collections =
-      backupType === 'CLUSTER' || !first
+      spec.collections ??
+      (backupType === 'CLUSTER' || !first
         ? all
-        : [{ dbName: first.dbName, collectionNames: first.collectionNames.slice(0, 1) }];
+        : [{ dbName: first.dbName, collectionNames: first.collectionNames.slice(0, 1) }]);
     this.backupRecords.push({
       backupId: spec.backupId ?? names.backupId,
       backupName: spec.backupName ?? names.backupName,
@@ -283,7 +305,7 @@ function jobView(r: JobRecord, now: number): SimJob {
   const finished = status === 'SUCCESSFUL' || status === 'FAILED' || status === 'CANCELED';
   return {
     jobId: r.jobId,
-    type: 'BACKUP',
+    type: r.type ?? 'BACKUP',
     status,
     progress: jobProgress(status, elapsed, r.durationMs),
     startTime: isoSeconds(r.createdAt),

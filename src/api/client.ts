@@ -7,7 +7,16 @@ import {
   type CreateBackupBody,
   type CreatedBackup,
 } from './backups.ts';
+import { describeCluster, listClusters, type ClusterInfo } from './clusters.ts';
 import { describeJob, type Job } from './jobs.ts';
+import {
+  restoreCluster,
+  restoreCollection,
+  type ClusterRestore,
+  type CollectionRestore,
+  type RestoredCluster,
+  type StartedRestore,
+} from './restores.ts';
 import { Transport } from './transport.ts';
 
 export type { ClientOptions } from './transport.ts';
@@ -27,5 +36,29 @@ export class ZillizClient extends Transport {
 
   describeJob(jobId: string): Promise<Job> {
     return describeJob(this, jobId);
+  }
+
+  restoreCollection(
+    clusterId: string,
+    backupId: string,
+    restore: CollectionRestore,
+  ): Promise<StartedRestore> {
+    return restoreCollection(this, clusterId, backupId, restore);
+  }
+
+  restoreCluster(
+    clusterId: string,
+    backupId: string,
+    restore: ClusterRestore,
+  ): Promise<RestoredCluster> {
+    return restoreCluster(this, clusterId, backupId, restore);
+  }
+
+  listClusters(): Promise<ClusterInfo[]> {
+    return listClusters(this);
+  }
+
+  describeCluster(clusterId: string): Promise<ClusterInfo> {
+    return describeCluster(this, clusterId);
   }
 }

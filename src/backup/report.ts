@@ -1,6 +1,7 @@
 // What the user sees: step outputs (ids the moment they are known, status at the end), the job
 // summary, a notice naming the backup, and on failure what to do next.
 import * as core from '@actions/core';
+import { commonAdvice } from '../api/advice.ts';
 import { ApiError, HttpStatusError, NetworkError } from '../api/errors.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -21,8 +22,6 @@ export function publishResult(record: BackupRecord): void {
   if (record.size !== undefined) core.setOutput('backupSize', String(record.size));
 }
 
-const KEY_CODES = new Set([21119, 80001, 80002]);
-
 /** One or two sentences a user can act on, for the failures people actually meet. */
 export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
   const running = record.backupId
@@ -40,12 +39,8 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
       : 'Zilliz Cloud could not complete the backup. Read the reason above, fix it (quota, cluster state) and re-run; do not deploy without a backup.';
   }
   if (error instanceof ApiError) {
-    if (KEY_CODES.has(error.code)) {
-      return 'The API key was refused. Check that the api-key secret holds a Zilliz Cloud API key (not a cluster token) of a project admin or a role with backup privileges.';
-    }
-    if (error.code === 80020) {
-      return `Check cluster-id (${settings.clusterId}): it must be a cluster of the API key's organization, visible to the key's role.`;
-    }
+    const common = commonAdvice(error, settings);
+    if (common) return common;
     if (error.code === 80021) {
       return 'Backups exist only for Dedicated clusters; Serverless and Free clusters cannot be backed up through this API.';
     }
@@ -55,7 +50,7 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
     return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
   }
   if (error instanceof HttpStatusError || error instanceof NetworkError) {
-    return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
+    return `${commonAdvice(error, settings)}${running}`;
   }
   return `See the error above.${running}`;
 }

@@ -4,6 +4,7 @@
 import type { BackupInfo, CreateBackupBody } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import { ApiError, ApiRequestError } from '../api/errors.ts';
+import { CANCEL_STATUSES, waitForJobEnd } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
@@ -54,14 +55,6 @@ export interface WorkflowContext {
 // Business errors that say the request itself is wrong: no other backup can explain them, so
 // they fail at once. Any other non-zero code may be the API's undocumented "busy" answer.
 const REQUEST_ERROR_CODES = new Set([21119, 80000, 80001, 80002, 80020, 80021, 90001, 90011]);
-const CANCEL_STATUSES = new Set(['CANCELING', 'CANCELED', 'CANCELLED']);
-const DOCUMENTED_JOB_STATUSES = new Set([
-  'PENDING',
-  'IN_PROGRESS',
-  'SUCCESSFUL',
-  'FAILED',
-  ...CANCEL_STATUSES,
-]);
 
 export function createBody(settings: Settings): CreateBackupBody {
   const body: CreateBackupBody = { backupType: settings.backupType };
@@ -268,38 +261,19 @@ function adopt(ctx: WorkflowContext, backup: BackupInfo, cause: Error): void {
 async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
   const { client, log, record } = ctx;
   const started = Date.now();
-  let last = '';
-  await pollUntil(
-    ctx.deadline,
-    `job ${jobId}`,
-    async () => {
-      const job = await client.describeJob(jobId);
-      const line = `${job.status}${job.progress ? ` ${job.progress}%` : ''}`;
-      if (line !== last) {
-        last = line;
-        const unknown = !DOCUMENTED_JOB_STATUSES.has(job.status);
-        log.info(
-          `Job ${jobId}: ${line} (${formatDuration(Date.now() - started)} elapsed)` +
-            (unknown ? ' — an undocumented status, still waiting' : ''),
-        );
-      }
-      if (job.status === 'SUCCESSFUL') return job;
-      if (job.status === 'FAILED') {
-        record.status = 'FAILED';
-        throw new BackupFailedError(
-          `backup job ${jobId} FAILED: ${job.reason || 'Zilliz Cloud gave no reason'}`,
-        );
-      }
-      if (CANCEL_STATUSES.has(job.status)) {
-        record.status = 'CANCELED';
-        throw new BackupFailedError(
-          `backup job ${jobId} was cancelled (status ${job.status}), e.g. from the Zilliz Cloud console`,
-        );
-      }
-      return undefined;
-    },
-    ctx.interval,
-  );
+  const job = await waitForJobEnd(client, jobId, ctx);
+  if (job.status === 'FAILED') {
+    record.status = 'FAILED';
+    throw new BackupFailedError(
+      `backup job ${jobId} FAILED: ${job.reason || 'Zilliz Cloud gave no reason'}`,
+    );
+  }
+  if (CANCEL_STATUSES.has(job.status)) {
+    record.status = 'CANCELED';
+    throw new BackupFailedError(
+      `backup job ${jobId} was cancelled (status ${job.status}), e.g. from the Zilliz Cloud console`,
+    );
+  }
   record.status = 'SUCCESSFUL';
   log.info(`Backup job ${jobId} SUCCESSFUL after ${formatDuration(Date.now() - started)}.`);
 }

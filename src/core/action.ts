@@ -25,6 +25,8 @@ export interface ActionRun<S extends BaseSettings> {
   deadline: Deadline;
   dispatcher: Dispatcher;
   startedAt: number;
+  /** Masks a secret learnt during the run (runner log and our own redaction), before any use. */
+  addSecret(secret: string): void;
 }
 
 export interface Ending {
@@ -70,7 +72,8 @@ export async function runAction<S extends BaseSettings>(
     return;
   }
 
-  const log = createLog(createRedactor(settings.apiKey));
+  const redactor = createRedactor(settings.apiKey);
+  const log = createLog(redactor);
   const deadline = new Deadline(settings.timeoutMs, startedAt);
   let dispatcher: Dispatcher;
   try {
@@ -79,7 +82,12 @@ export async function runAction<S extends BaseSettings>(
     core.setFailed(log.redact(errorMessage(error)));
     return;
   }
-  const run: ActionRun<S> = { settings, log, deadline, dispatcher, startedAt };
+  const addSecret = (secret: string): void => {
+    if (!secret) return;
+    core.setSecret(secret);
+    redactor.add(secret);
+  };
+  const run: ActionRun<S> = { settings, log, deadline, dispatcher, startedAt, addSecret };
 
   let reported = false;
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {

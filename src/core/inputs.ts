@@ -30,6 +30,14 @@ export function input(name: string): string {
   return core.getInput(name).trim();
 }
 
+/**
+ * Was the input given at all? A runner always sets an input (to its default when the workflow
+ * leaves it out), so this tells `name: ''` apart from a local run that leaves it unset.
+ */
+export function inputGiven(name: string): boolean {
+  return process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] !== undefined;
+}
+
 /** Splits on commas and newlines, trims, drops empty entries and duplicates (first one wins). */
 export function parseList(raw: string): string[] {
   const items = raw
