@@ -20,10 +20,12 @@ export interface InProcessRun {
 const summaryFiles = runnerFiles();
 const SUMMARY_PATH = summaryFiles.env.GITHUB_STEP_SUMMARY as string;
 
+/** `main`: the action's run(); the backup action's by default. */
 export async function runInProcess(
   sim: Simulator,
   inputs: Inputs,
   options: RunOptions = {},
+  main: (options: RunOptions) => Promise<void> = run,
 ): Promise<InProcessRun> {
   const files = runnerFiles();
   const restoreInputs = setInputs({
@@ -41,7 +43,7 @@ export async function runInProcess(
   });
   const started = Date.now();
   try {
-    await run({ interval: () => 50, ...options });
+    await main({ interval: () => 50, ...options });
     return {
       stdout,
       outputs: files.outputs(),

@@ -79,6 +79,10 @@ export function nextSteps(error: unknown, record: RestoreRecord, settings: Setti
   }
   const common = commonAdvice(error, settings);
   if (common) return common;
+  if (error instanceof ApiError && error.code === 90001 && record.items.length > 0) {
+    const database = record.items[0]?.database;
+    return `Zilliz Cloud does not find the collection in database ${database} of the backup. When Describe backup does not name the backup's database, it is taken to be default: set the database input to the one the backup was made from.`;
+  }
   if (error instanceof ApiError) {
     return `Zilliz Cloud refused the request (code ${error.code}). Check backup-id, the target inputs and the key's role; quote the request id when contacting support.`;
   }

@@ -233,7 +233,7 @@ async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void
       );
     }
     item.status = 'FAILED';
-    if (error instanceof ApiError && /exist/i.test(error.serverMessage)) {
+    if (error instanceof ApiError && /already exist/i.test(error.serverMessage)) {
       throw new TargetExistsError(
         `collection ${item.target} already exists in database ${item.targetDatabase} of cluster ${item.targetClusterId}, so ${item.source} cannot be restored under that name ` +
           `(${error.message}). Restore under a new name (suffix or rename), or drop ${item.target} first if it is really meant to be replaced`,
