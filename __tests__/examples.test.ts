@@ -6,20 +6,29 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACTION_REF, checkWorkflow, loadAction, ROOT, runScripts } from './helpers/workflows.ts';
+import {
+  ACTION_REF,
+  checkWorkflow,
+  loadAction,
+  loadSuite,
+  ROOT,
+  runScripts,
+} from './helpers/workflows.ts';
 
 const action = loadAction();
+const suite = loadSuite();
 const DIR = join(ROOT, 'examples');
 const files = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
 const read = (file: string): string => readFileSync(join(DIR, file), 'utf8');
 
 describe('examples/', () => {
-  it('has the four documented workflows, each linked from the README', () => {
+  it('has the documented workflows, each linked from the README', () => {
     expect(files.sort()).toEqual([
       'backup-before-migration.yml',
       'collection-backup-before-ddl.yml',
       'matrix-clusters.yml',
       'restore-on-failure.yml',
+      'rollback.yml',
     ]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const file of files) expect(readme).toContain(`(examples/${file})`);
@@ -28,8 +37,8 @@ describe('examples/', () => {
   describe.each(files)('%s', (file) => {
     const workflow: unknown = parse(read(file), { prettyErrors: true });
 
-    it('uses only inputs and outputs of action.yml, has permissions and pinned actions', () => {
-      expect(checkWorkflow(workflow, action, { requirePermissions: true })).toEqual([]);
+    it('uses only inputs and outputs of the actions it uses, has permissions and pinned actions', () => {
+      expect(checkWorkflow(workflow, suite, { requirePermissions: true })).toEqual([]);
     });
 
     it('starts with a comment that says what it does', () => {
@@ -67,11 +76,22 @@ describe('examples/', () => {
     expect(workflow.jobs.backup.strategy.matrix.include.length).toBeGreaterThan(1);
   });
 
-  it('prints the restore call for the backup id when a later step fails', () => {
+  it('restores from the backup with the restore action when a later step fails', () => {
     const text = read('restore-on-failure.yml');
-    expect(text).toContain("if: failure() && steps.backup.outputs.status == 'SUCCESSFUL'");
-    expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCollection');
-    expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCluster');
+    expect(text).toContain("if: failure() && steps.backup.outputs.backupId != ''");
+    expect(text).toContain('uses: <owner>/zilliz-backup-action/restore@v1');
+    expect(text).toContain('backup-id: ${{ steps.backup.outputs.backupId }}');
+    expect(text).not.toContain('curl');
+  });
+
+  it('rolls back by hand from a backup id given to workflow_dispatch', () => {
+    const workflow = parse(read('rollback.yml')) as {
+      on: { workflow_dispatch: { inputs: Record<string, { required?: boolean }> } };
+      jobs: { rollback: { steps: { uses?: string; with?: Record<string, string> }[] } };
+    };
+    expect(workflow.on.workflow_dispatch.inputs['backup-id']?.required).toBe(true);
+    const step = workflow.jobs.rollback.steps.find((s) => s.uses?.includes('/restore@'));
+    expect(step?.with?.['backup-id']).toBe('${{ inputs.backup-id }}');
   });
 });
 
@@ -121,6 +141,30 @@ describe('the workflow check', () => {
       'backup: steps.backup.outputs.backup-id is not an output of the action',
       'backup: steps.other is not a step id of this job',
       'deploy: needs.backup.outputs.id is not an output of backup',
+    ]);
+  });
+
+  it('checks each action of the suite against its own action.yml', () => {
+    const restoreRef = ACTION_REF.replace('@', '/restore@');
+    const steps = {
+      permissions: {},
+      jobs: {
+        deploy: {
+          steps: [
+            { id: 'backup', uses: ACTION_REF, with: { ...key, 'backup-id': 'x' } },
+            { id: 'restore', uses: restoreRef, with: { ...key, 'backup-type': 'CLUSTER' } },
+            { run: 'echo ${{ steps.backup.outputs.jobIds }} ${{ steps.restore.outputs.jobIds }}' },
+            { uses: ACTION_REF.replace('@', '/prune-all@') },
+          ],
+        },
+      },
+    };
+    expect(checkWorkflow(steps, suite, { requirePermissions: true })).toEqual([
+      'deploy.steps[0]: unknown input backup-id',
+      'deploy.steps[1]: unknown input backup-type',
+      'deploy.steps[1]: required backup-id missing',
+      `deploy.steps[3]: uses <owner>/zilliz-backup-action/prune-all@v1, not ${[...suite.keys()].join(' or ')}`,
+      'deploy: steps.backup.outputs.jobIds is not an output of the action',
     ]);
   });
 

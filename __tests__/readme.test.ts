@@ -5,9 +5,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkWorkflow, loadAction, ROOT } from './helpers/workflows.ts';
+import {
+  checkWorkflow,
+  loadAction,
+  loadSuite,
+  ROOT,
+  type ActionSpec,
+} from './helpers/workflows.ts';
 
 const action = loadAction();
+const suite = loadSuite();
+/** Each action of the suite with the README headings of its inputs and outputs tables. */
+const TABLES: { action: ActionSpec; inputs: string; outputs: string }[] = [
+  { action, inputs: '## Inputs', outputs: '## Outputs' },
+  {
+    action: loadAction('restore/action.yml'),
+    inputs: '### Restore inputs',
+    outputs: '### Restore outputs',
+  },
+];
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 /** The rows of the first table after `heading`, as cells without Markdown escapes. */
@@ -37,7 +53,7 @@ function shownDefault(spec: { required: boolean; default: string | undefined }):
   return spec.default === '' ? "`''`" : `\`${spec.default}\``;
 }
 
-describe('action.yml', () => {
+describe.each([...suite.values()])('$name: action.yml', (action) => {
   it('has Marketplace branding', () => {
     expect(action.branding?.icon).toMatch(/^[a-z0-9-]+$/);
     expect(action.branding?.color).toMatch(
@@ -58,9 +74,9 @@ describe('action.yml', () => {
   });
 });
 
-describe('README.md', () => {
-  it('lists every input of action.yml, in order, with its default and description', () => {
-    const rows = table('## Inputs');
+describe.each(TABLES)('README.md, tables of $action.name', ({ action, inputs, outputs }) => {
+  it('lists every input of its action.yml, in order, with its default and description', () => {
+    const rows = table(inputs);
     expect(rows.map(([name]) => name)).toEqual([...action.inputs.keys()].map((n) => `\`${n}\``));
     for (const [name, shown, description] of rows) {
       const spec = action.inputs.get(name?.replace(/`/g, '') ?? '');
@@ -70,15 +86,17 @@ describe('README.md', () => {
     }
   });
 
-  it('lists every output of action.yml, in order, with its description', () => {
-    const rows = table('## Outputs');
+  it('lists every output of its action.yml, in order, with its description', () => {
+    const rows = table(outputs);
     expect(rows.map(([name]) => name)).toEqual([...action.outputs.keys()].map((n) => `\`${n}\``));
     for (const [name, description] of rows) {
       const spec = action.outputs.get(name?.replace(/`/g, '') ?? '');
       expect(description, `description of ${name}`).toBe(normalise(spec?.description ?? ''));
     }
   });
+});
 
+describe('README.md', () => {
   it('keeps the tables between the markers that tools regenerate them by', () => {
     const start = readme.indexOf('<!-- inputs:start -->');
     const end = readme.indexOf('<!-- inputs:end -->');
@@ -87,14 +105,18 @@ describe('README.md', () => {
     expect(readme.indexOf('## Outputs')).toBeLessThan(end);
   });
 
-  it('has YAML snippets that use only inputs and outputs of action.yml', () => {
+  it('has YAML snippets that use only inputs and outputs of the actions they use', () => {
     const snippets = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-    const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action@'));
-    expect(workflows.length).toBeGreaterThan(0);
+    const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action'));
+    expect(workflows.length).toBeGreaterThan(1);
     for (const snippet of workflows) {
-      const workflow: unknown = parse(snippet);
+      const parsed: unknown = parse(snippet);
+      // A list of steps is part of a job whose backup step comes earlier.
+      const workflow = Array.isArray(parsed)
+        ? { jobs: { job: { steps: [{ id: 'backup' }, ...(parsed as unknown[])] } } }
+        : parsed;
       const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
-      expect(checkWorkflow(workflow, action, { requirePermissions: complete })).toEqual([]);
+      expect(checkWorkflow(workflow, suite, { requirePermissions: complete })).toEqual([]);
     }
   });
 

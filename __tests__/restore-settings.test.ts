@@ -39,7 +39,7 @@ describe('the restore settings', () => {
     { timeout: 'soon' },
     { timeout: '25h' },
     { wait: 'maybe' },
-  ])('parse %o exactly as the backup action does', (bad) => {
+  ] as Record<string, string>[])('parse %o exactly as the backup action does', (bad) => {
     const shared = (list: string[]) =>
       list.filter((p) => /^(api-key|cluster-id|base-url|timeout|wait):/.test(p));
     const restore = shared(problems(readSettings, { ...base, ...bad }));

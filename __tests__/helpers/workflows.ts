@@ -1,8 +1,9 @@
 // Checks a workflow (an example, or a snippet of the README) against action.yml: only inputs and
 // outputs the action defines, required inputs given, the key from a secret, actions pinned.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { ACTIONS } from '../../scripts/actions.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** How the README and the examples refer to this action. */
@@ -27,8 +28,9 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function loadAction(): ActionSpec {
-  const doc = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Json;
+/** An action.yml of the suite, relative to the repository root (the backup action's by default). */
+export function loadAction(metadata = 'action.yml'): ActionSpec {
+  const doc = parse(readFileSync(join(ROOT, metadata), 'utf8')) as Json;
   const inputs = new Map<string, InputSpec>();
   for (const [name, spec] of Object.entries((doc.inputs ?? {}) as Record<string, Json>)) {
     inputs.set(name, {
@@ -48,6 +50,27 @@ export function loadAction(): ActionSpec {
     inputs,
     outputs,
   };
+}
+
+/**
+ * Every action of the suite by the `uses:` that refers to it: `<owner>/zilliz-backup-action@v1`
+ * for the root action, `<owner>/zilliz-backup-action/restore@v1` beside it; with `local`, as the
+ * repository's own workflows refer to them (`./`, `./restore`).
+ */
+export function loadSuite(local = false): Map<string, ActionSpec> {
+  const suite = new Map<string, ActionSpec>();
+  for (const action of ACTIONS) {
+    const dir = dirname(action.metadata);
+    const ref = local
+      ? dir === '.'
+        ? './'
+        : `./${dir}`
+      : dir === '.'
+        ? ACTION_REF
+        : ACTION_REF.replace('@', `/${dir}@`);
+    suite.set(ref, loadAction(action.metadata));
+  }
+  return suite;
 }
 
 /** Every string anywhere inside `value`. */
@@ -71,14 +94,19 @@ export interface CheckOptions {
   keyFromSecret?: boolean;
 }
 
-/** Everything wrong with `workflow`, one problem per line; empty when all is well. */
+/**
+ * Everything wrong with `workflow`, one problem per line; empty when all is well. `action`: one
+ * action (referred to as `options.actionRef`), or the suite by reference (loadSuite).
+ */
 export function checkWorkflow(
   workflow: unknown,
-  action: ActionSpec,
+  action: ActionSpec | Map<string, ActionSpec>,
   options: CheckOptions,
 ): string[] {
   const problems: string[] = [];
-  const actionRef = options.actionRef ?? ACTION_REF;
+  const suite =
+    action instanceof Map ? action : new Map([[options.actionRef ?? ACTION_REF, action]]);
+  const actionRef = [...suite.keys()].join(' or ');
   if (!isObject(workflow)) return ['not a YAML mapping'];
   if (options.requirePermissions && !('permissions' in workflow)) {
     problems.push('no top-level permissions:');
@@ -94,25 +122,29 @@ export function checkWorkflow(
     }
     const steps = Array.isArray(job.steps) ? (job.steps as unknown[]) : [];
     const stepIds = new Set<string>();
-    const actionStepIds = new Set<string>();
+    const actionStepIds = new Map<string, ActionSpec>();
     steps.forEach((step, index) => {
       if (!isObject(step)) return;
       const where = `${jobId}.steps[${index}]`;
       if (typeof step.id === 'string') stepIds.add(step.id);
       if (typeof step.uses !== 'string') return;
-      if (step.uses !== actionRef && !step.uses.includes('zilliz-backup-action')) {
+      const known = suite.get(step.uses);
+      if (!known && !step.uses.includes('zilliz-backup-action')) {
         if (!PINNED.test(step.uses)) problems.push(`${where}: ${step.uses} is not pinned`);
         return;
       }
       usesAction = true;
-      if (step.uses !== actionRef) problems.push(`${where}: uses ${step.uses}, not ${actionRef}`);
-      if (typeof step.id === 'string') actionStepIds.add(step.id);
+      if (!known) problems.push(`${where}: uses ${step.uses}, not ${actionRef}`);
+      // A wrong reference to the only action checked is still checked as that action.
+      const spec = known ?? (suite.size === 1 ? [...suite.values()][0] : undefined);
+      if (!spec) return;
+      if (typeof step.id === 'string') actionStepIds.set(step.id, spec);
       const given = isObject(step.with) ? step.with : {};
       for (const name of Object.keys(given)) {
-        if (!action.inputs.has(name)) problems.push(`${where}: unknown input ${name}`);
+        if (!spec.inputs.has(name)) problems.push(`${where}: unknown input ${name}`);
       }
-      for (const [name, spec] of action.inputs) {
-        if (spec.required && !(name in given)) problems.push(`${where}: required ${name} missing`);
+      for (const [name, input] of spec.inputs) {
+        if (input.required && !(name in given)) problems.push(`${where}: required ${name} missing`);
       }
       if (
         options.keyFromSecret !== false &&
@@ -127,7 +159,7 @@ export function checkWorkflow(
     for (const [, id, output] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
       if (!id || !output) continue;
       if (!stepIds.has(id)) problems.push(`${jobId}: steps.${id} is not a step id of this job`);
-      else if (actionStepIds.has(id) && !action.outputs.has(output)) {
+      else if (actionStepIds.has(id) && !actionStepIds.get(id)?.outputs.has(output)) {
         problems.push(`${jobId}: steps.${id}.outputs.${output} is not an output of the action`);
       }
     }
