@@ -64,7 +64,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
           );
           return new Error(`The step was cancelled: ${ids}`);
         }
-        if (!record.status || record.status === 'STARTED') record.status = 'TIMED_OUT';
+        record.status ??= 'TIMED_OUT';
         return new Error(
           `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
         );

@@ -112,9 +112,7 @@ export async function runRestore(ctx: WorkflowContext): Promise<void> {
     else await restoreCollections(ctx, backup);
     record.status = ctx.settings.wait ? 'SUCCESSFUL' : 'STARTED';
   } catch (error) {
-    if (!record.status || record.status === 'STARTED') {
-      record.status = error instanceof DeadlineExceededError ? 'TIMED_OUT' : 'FAILED';
-    }
+    record.status ??= error instanceof DeadlineExceededError ? 'TIMED_OUT' : 'FAILED';
     throw error;
   } finally {
     ctx.onChange(record);
