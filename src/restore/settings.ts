@@ -1,8 +1,8 @@
 // The restore action's inputs → one typed, validated Settings object. All input validation lives
 // here, on the suite's shared parsers: what can be checked from the inputs alone is checked
 // before any request (every problem at once); what depends on the backup (its type, the
-// collections it holds) is checked by `checkAgainstBackup` right after Describe backup, before
-// any restore is started.
+// collections it holds, the target names) is checked by `planCollections` or
+// `checkClusterRestore` right after Describe backup, before any restore is started.
 import * as core from '@actions/core';
 import {
   checkNames,
