@@ -2,6 +2,7 @@
 // summary, a notice naming the backup, and on failure what to do next.
 import * as core from '@actions/core';
 import { ApiError, HttpStatusError, NetworkError } from '../api/errors.ts';
+import { CHINA_BASE_URL } from '../api/inputs.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
@@ -25,8 +26,12 @@ const KEY_CODES = new Set([21119, 80001, 80002]);
 
 /** One or two sentences a user can act on, for the failures people actually meet. */
 export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
+  const rerun =
+    settings.ifInProgress === 'wait'
+      ? 'A re-run waits for it to finish (if-in-progress: wait), then makes a new backup.'
+      : 'A re-run fails while it runs (if-in-progress: fail): wait for it to finish first.';
   const running = record.backupId
-    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud: check it in the console (Backups) before retrying, or a second backup will be refused while it runs.`
+    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud (see the console, Backups). ${rerun}`
     : '';
   if (error instanceof DeadlineExceededError) {
     return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${running} Raise the timeout input for large clusters, or set wait: false.`;
@@ -44,7 +49,7 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
       return 'The API key was refused. Check that the api-key secret holds a Zilliz Cloud API key (not a cluster token) of a project admin or a role with backup privileges.';
     }
     if (error.code === 80020) {
-      return `Check cluster-id (${settings.clusterId}): it must be a cluster of the API key's organization, visible to the key's role.`;
+      return `Check cluster-id (${settings.clusterId}): it must be the id of a cluster (such as in01-3e5ad8adc38a1b2, shown under the cluster's name in the console), not its name, in the API key's organization and visible to the key's role. Clusters in China regions (ali-*, tc-*) need base-url: ${CHINA_BASE_URL}.`;
     }
     if (error.code === 80021) {
       return 'Backups exist only for Dedicated clusters; Serverless and Free clusters cannot be backed up through this API.';
@@ -53,6 +58,9 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
       return 'Check the collections and database inputs against the cluster (names are case-sensitive).';
     }
     return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
+  }
+  if (error instanceof NetworkError && error.code === 'ENOTFOUND') {
+    return `The host name of ${settings.baseUrl} (or of the proxy in HTTPS_PROXY) does not exist, so the step stopped at once: check the base-url input for a typo (China regions: ${CHINA_BASE_URL}) and HTTPS_PROXY.`;
   }
   if (error instanceof HttpStatusError || error instanceof NetworkError) {
     return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
@@ -93,6 +101,9 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
   }
   const what = `backup ${record.backupName || record.backupId} (${record.backupId}) of cluster ${cluster}`;
   if (cancelled) return `Step cancelled: ${what} goes on in Zilliz Cloud`;
+  if (record.status === 'STARTED') {
+    return `Zilliz Cloud ${what}: STARTED, still running (wait: false, not waited for)`;
+  }
   return `Zilliz Cloud ${what}: ${record.status ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
 }
 
