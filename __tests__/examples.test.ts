@@ -36,6 +36,13 @@ describe('examples/', () => {
       expect(read(file)).toMatch(/^# \S/);
     });
 
+    it.each(runScripts(workflow))(
+      '$where: takes values through env:, not ${{ }} in run:',
+      ({ script }) => {
+        expect(script).not.toContain('${{');
+      },
+    );
+
     it.each(runScripts(workflow))('$where: the script is valid bash', ({ script }) => {
       const checked = spawnSync('bash', ['-n'], {
         input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPRESSION'),
