@@ -32,8 +32,9 @@ describe('examples/', () => {
       expect(checkWorkflow(workflow, action, { requirePermissions: true })).toEqual([]);
     });
 
-    it('starts with a comment that says what it does', () => {
+    it('starts with a comment that says what it does, and how to reference the action', () => {
       expect(read(file)).toMatch(/^# \S/);
+      expect(read(file)).toContain('replace <owner> with the account that hosts this action');
     });
 
     it.each(runScripts(workflow))(
