@@ -60,7 +60,7 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
     return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
   }
   if (error instanceof NetworkError && error.code === 'ENOTFOUND') {
-    return `The host name of ${settings.baseUrl} (or of the proxy in HTTPS_PROXY) does not exist, so the step stopped at once: check the base-url input for a typo (China regions: ${CHINA_BASE_URL}) and HTTPS_PROXY.`;
+    return `The host name of ${settings.baseUrl} (or of the proxy in HTTPS_PROXY) does not exist, so the step stopped at once: check the base-url input for a typo (China regions: ${CHINA_BASE_URL}) and HTTPS_PROXY.${running}`;
   }
   if (error instanceof HttpStatusError || error instanceof NetworkError) {
     return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
