@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     // Tests talk to real servers and spawn the bundled action: give them room, never retry them.
     testTimeout: 60_000,
-    // The action prints workflow commands (::add-mask:: …); show them only for failing tests.
+    // Console output only for failing tests; workflow commands (::add-mask:: …) never.
     silent: 'passed-only',
+    setupFiles: ['__tests__/helpers/setup.ts'],
     hookTimeout: 30_000,
   },
 });

@@ -41,9 +41,17 @@ describe('examples/', () => {
       expect(checkWorkflow(workflow, suite, { requirePermissions: true })).toEqual([]);
     });
 
-    it('starts with a comment that says what it does', () => {
+    it('starts with a comment that says what it does, and how to reference the action', () => {
       expect(read(file)).toMatch(/^# \S/);
+      expect(read(file)).toContain('replace <owner> with the account that hosts this action');
     });
+
+    it.each(runScripts(workflow))(
+      '$where: takes values through env:, not ${{ }} in run:',
+      ({ script }) => {
+        expect(script).not.toContain('${{');
+      },
+    );
 
     it.each(runScripts(workflow))('$where: the script is valid bash', ({ script }) => {
       const checked = spawnSync('bash', ['-n'], {

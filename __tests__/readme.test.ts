@@ -10,6 +10,7 @@ import {
   loadAction,
   loadSuite,
   ROOT,
+  runScripts,
   type ActionSpec,
 } from './helpers/workflows.ts';
 
@@ -117,7 +118,33 @@ describe('README.md', () => {
         : parsed;
       const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
       expect(checkWorkflow(workflow, suite, { requirePermissions: complete })).toEqual([]);
+      for (const { where, script } of runScripts(workflow)) {
+        expect(script, `${where}: pass values through env:, not \${{ }} in run:`).not.toContain(
+          '${{',
+        );
+      }
     }
+  });
+
+  it('backs up the whole cluster in the Quick start, and says how to reference the action', () => {
+    const quickStart = readme.split('## Quick start')[1]?.split('\n## ')[0] ?? '';
+    const workflow = parse(/```yaml\n([\s\S]*?)```/.exec(quickStart)?.[1] ?? '') as {
+      jobs: Record<string, { steps: { id?: string; with?: Record<string, string> }[] }>;
+    };
+    const step = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .find((s) => s.id === 'backup');
+    expect(Object.keys(step?.with ?? {}).sort()).toEqual(['api-key', 'cluster-id', 'timeout']);
+    expect(quickStart).toContain('replace `<owner>`');
+    expect(quickStart).toContain('<owner>/zilliz-backup-action@<40-character commit SHA>');
+  });
+
+  it('states the bundle budget that npm run check-size enforces', () => {
+    // Read, not imported: importing the script would run the size check.
+    const script = readFileSync(join(ROOT, 'scripts', 'check-size.ts'), 'utf8');
+    const BUDGET_BYTES = Number(/BUDGET_BYTES = ([\d_]+)/.exec(script)?.[1]?.replace(/_/g, ''));
+    expect(BUDGET_BYTES).toBeGreaterThan(0);
+    expect(readme).toContain(`under ${BUDGET_BYTES / 1e6} MB: \`npm run check-size\` fails CI`);
   });
 
   it('keeps the commands CI runs and the development loop', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../src/backup/workflow.ts';
 import { DeadlineExceededError } from '../src/core/deadline.ts';
-import { ApiError } from '../src/api/errors.ts';
+import { ApiError, NetworkError } from '../src/api/errors.ts';
 import { headline, nextSteps } from '../src/backup/report.ts';
 import { formatSize } from '../src/core/summary.ts';
 import type { Settings } from '../src/backup/settings.ts';
@@ -47,6 +47,10 @@ describe('headline', () => {
       'Step cancelled before a backup of cluster in01-abc was made',
     ],
     [{ record: none, error: new Error('x') }, 'No backup of cluster in01-abc was made'],
+    [
+      { record: { ...created, status: 'STARTED' as const } },
+      'Zilliz Cloud backup Dedicated-01_backup1 (backup1_a) of cluster in01-abc: STARTED, still running (wait: false, not waited for)',
+    ],
   ])('%#', (input, text) => {
     expect(headline({ settings, elapsedMs: 0, ...input })).toBe(text);
   });
@@ -65,6 +69,23 @@ describe('nextSteps', () => {
     const text = nextSteps(new DeadlineExceededError('x'), created, settings);
     expect(text).toContain('45m timeout');
     expect(text).toContain('Backup backup1_a keeps running in Zilliz Cloud');
+    // As the README says: a re-run waits for it with the default if-in-progress: wait.
+    expect(text).toContain('A re-run waits for it to finish (if-in-progress: wait)');
+    expect(
+      nextSteps(new DeadlineExceededError('x'), created, { ...settings, ifInProgress: 'fail' }),
+    ).toContain('A re-run fails while it runs (if-in-progress: fail)');
+  });
+
+  it('says that an unknown host fails at once and names base-url', () => {
+    const error = new NetworkError(
+      'GET /v2/backups',
+      'ENOTFOUND',
+      'getaddrinfo ENOTFOUND api.clod.zilliz.com',
+    );
+    expect(error.transient).toBe(false);
+    const text = nextSteps(error, none, settings);
+    expect(text).toContain('does not exist, so the step stopped at once');
+    expect(text).toContain('base-url');
   });
 
   it('points at the key for the key error codes', () => {

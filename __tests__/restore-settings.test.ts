@@ -93,7 +93,7 @@ describe('the restore settings', () => {
     ).toEqual([
       'backup-id: "latest" is not accepted: name the backup to restore (e.g. ${{ steps.backup.outputs.backupId }})',
       'collections: "1bad" is not a valid name (letters, digits and underscores; the first character a letter or an underscore)',
-      'target-cluster-id: "in01 x" may contain only letters, digits and hyphens (e.g. in01-3e5ad8adc38a1b2)',
+      'target-cluster-id: "in01 x" is not a cluster id, which has only letters, digits and hyphens (e.g. in01-3e5ad8adc38a1b2): if it is the cluster\'s name, use its id, shown under the name in the console and at the start of its public endpoint (clusters in China regions, ali-* and tc-*, also need base-url: https://api.cloud.zilliz.com.cn)',
       `suffix: "-x" may contain only letters, digits and underscores (e.g. _restored, or '' for the original names)`,
       'rename: two collections are renamed to "a"',
       'rename: "users" is not a source:target pair (e.g. orders:orders_v1)',

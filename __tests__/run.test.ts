@@ -53,6 +53,19 @@ describe('a cluster backup', () => {
     expect(result.outputs.status).toBe('STARTED');
     expect(result.outputs.jobId).toMatch(/^job-/);
     expect(requests('describeJob')).toHaveLength(0);
+    expect(result.summary).toContain('STARTED, still running (wait: false, not waited for)');
+    expect(result.stdout).toContain('::notice title=Zilliz Cloud backup::');
+    expect(result.stdout).toContain('still running');
+  });
+
+  it('says in a notice that a timeout without a unit is read as seconds', async () => {
+    const result = await runInProcess(sim(), { timeout: '30' });
+    expect(result.failed).toBe(false);
+    expect(result.stdout).toContain(
+      '::notice::timeout: "30" has no unit and is read as 30 seconds; add a unit for minutes or hours (e.g. 30m)',
+    );
+    const withUnit = await runInProcess(sim(), { timeout: '30m' });
+    expect(withUnit.stdout).not.toContain('has no unit');
   });
 });
 
@@ -118,8 +131,12 @@ describe('failures', () => {
     expect(result.outputs.backupId).toMatch(/^backup/);
     expect(result.outputs.jobId).toMatch(/^job-/);
     expect(result.durationMs).toBeLessThan(2_000 + 500);
-    expect(result.stdout).toContain('timeout passed while waiting for job');
+    expect(result.stdout).toMatch(
+      /2s timeout ends before another check of job \S+ could be answered \(\d/,
+    );
     expect(result.summary).toContain('keeps running in Zilliz Cloud');
+    expect(result.summary).toContain('A re-run waits for it to finish (if-in-progress: wait)');
+    expect(result.summary).not.toContain('will be refused');
   });
 
   it('fails on an unknown cluster with code, message and request id, and no status', async () => {
@@ -128,6 +145,8 @@ describe('failures', () => {
     expect(result.stdout).toMatch(/::error::.*80020: Invalid clusterId.*\(request id \S+\)/);
     expect(result.outputs).toEqual({});
     expect(requests('createBackup')).toHaveLength(0);
+    expect(result.summary).toContain('not its name');
+    expect(result.summary).toContain('base-url: https://api.cloud.zilliz.com.cn');
   });
 
   it('fails on a Serverless cluster with advice', async () => {

@@ -81,7 +81,9 @@ describe('pollUntil', () => {
       () => 60_000,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect((error as Error).message).toContain('while waiting for job x');
+    expect((error as Error).message).toContain(
+      'timeout ends before another check of job x could be answered',
+    );
     expect(times).toHaveLength(1);
     expect(Date.now()).toBeLessThanOrEqual(deadline.at);
   });

@@ -114,10 +114,37 @@ describe('readSettings', () => {
   it.each([
     [
       { 'cluster-id': 'in01/../x' },
-      'cluster-id: "in01/../x" may contain only letters, digits and hyphens',
+      'cluster-id: "in01/../x" is not a cluster id, which has only letters, digits and hyphens',
+    ],
+    [
+      { 'cluster-id': 'My cluster' },
+      'cluster-id: "My cluster" is not a cluster id, which has only letters, digits and hyphens ' +
+        "(e.g. in01-3e5ad8adc38a1b2): if it is the cluster's name, use its id, shown under the " +
+        'name in the console and at the start of its public endpoint (clusters in China regions, ' +
+        'ali-* and tc-*, also need base-url: https://api.cloud.zilliz.com.cn)',
+    ],
+    [
+      { 'cluster-id': 'https://in01-3e5ad8adc38a1b2.aws-us-west-2.vectordb.zillizcloud.com:19530' },
+      'is a URL, not a cluster id: the id is its first part, "in01-3e5ad8adc38a1b2", e.g. ' +
+        'cluster-id: in01-3e5ad8adc38a1b2 (clusters in China regions, ali-* and tc-*, also need ' +
+        'base-url: https://api.cloud.zilliz.com.cn)',
+    ],
+    [
+      { 'cluster-id': 'in01-3e5ad8adc38a1b2.ali-cn-hangzhou.vectordb.zilliz.com.cn:19530' },
+      'is a URL, not a cluster id: the id is its first part, "in01-3e5ad8adc38a1b2"',
+    ],
+    [
+      { 'cluster-id': 'https://cloud.zilliz.com/orgs/org-x/projects/proj-y/clusters/in01-abc123' },
+      'is a URL, not a cluster id: the id is its first part, "in01-abc123"',
     ],
     [{ 'cluster-id': '' }, 'cluster-id: is required'],
-    [{ 'api-key': '' }, 'api-key: is required'],
+    [
+      { 'api-key': '' },
+      'api-key: is empty. Pass a Zilliz Cloud API key from a secret (api-key: ${{ secrets.NAME }}) ' +
+        'and check that NAME is spelt as the secret is (an unknown secret is empty, not an error), ' +
+        "that the job's environment: holds it if it is an environment secret, and that the run " +
+        'does not come from a fork (workflows triggered from forks get no secrets)',
+    ],
     [{ 'backup-type': 'FULL' }, 'backup-type: "FULL" is not one of CLUSTER, COLLECTION'],
     [{ 'backup-type': 'COLLECTION' }, 'collections: is required when backup-type is COLLECTION'],
     [{ collections: 'orders' }, 'collections: must be empty when backup-type is CLUSTER'],

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { actionNamed, bundlePath } from './actions.ts';
+import { asRunnerShows } from './terminal.ts';
 
 /** The backup action's bundle (the root action). */
 export const DIST = bundlePath(actionNamed('backup'));
@@ -56,10 +57,6 @@ export function runnerFiles(): {
   };
 }
 
-function hideRunnerLines(text: string): string {
-  return text.replace(/^::(debug|add-mask)::.*\n?/gm, '');
-}
-
 export interface BundledRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -75,8 +72,8 @@ export interface SpawnOptions {
   /** Called once the process has printed `text` (e.g. to send it a signal). */
   onOutput?: { text: string; then: (pid: number) => void };
   /**
-   * Also copy the action's output to this process's stdout as it comes (the demo), leaving out
-   * the ::debug:: and ::add-mask:: lines a runner hides.
+   * Also copy the action's output to this process's stdout as it comes (the demo), workflow
+   * commands shown as a runner's log shows them.
    */
   echo?: boolean;
   /** The bundle to run; the backup action's by default. */
@@ -104,7 +101,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
     let triggered = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (options.echo) process.stdout.write(hideRunnerLines(chunk.toString()));
+      if (options.echo) process.stdout.write(asRunnerShows(chunk.toString()));
       if (options.onOutput && !triggered && stdout.includes(options.onOutput.text)) {
         triggered = true;
         options.onOutput.then(child.pid as number);

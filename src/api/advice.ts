@@ -1,6 +1,7 @@
 // What to do about the failures every action of the suite can meet: a refused key, a cluster the
 // key cannot see, an API that cannot be reached. Each action adds its own advice on top.
 import { ApiError, HttpStatusError, NetworkError } from './errors.ts';
+import { CHINA_BASE_URL } from './inputs.ts';
 
 const KEY_CODES = new Set([21119, 80001, 80002]);
 
@@ -14,8 +15,11 @@ export function commonAdvice(
       return 'The API key was refused. Check that the api-key secret holds a Zilliz Cloud API key (not a cluster token) of a project admin or a role with backup privileges.';
     }
     if (error.code === 80020) {
-      return `Check cluster-id (${settings.clusterId}): it must be a cluster of the API key's organization, visible to the key's role.`;
+      return `Check cluster-id (${settings.clusterId}): it must be the id of a cluster (such as in01-3e5ad8adc38a1b2, shown under the cluster's name in the console), not its name, in the API key's organization and visible to the key's role. Clusters in China regions (ali-*, tc-*) need base-url: ${CHINA_BASE_URL}.`;
     }
+  }
+  if (error instanceof NetworkError && error.code === 'ENOTFOUND') {
+    return `The host name of ${settings.baseUrl} (or of the proxy in HTTPS_PROXY) does not exist, so the step stopped at once: check the base-url input for a typo (China regions: ${CHINA_BASE_URL}) and HTTPS_PROXY.`;
   }
   if (error instanceof HttpStatusError || error instanceof NetworkError) {
     return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.`;

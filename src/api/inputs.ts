@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { input, parseBaseUrl, parseTimeout, quote } from '../core/inputs.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
+export const CHINA_BASE_URL = 'https://api.cloud.zilliz.com.cn';
 export const DEFAULT_TIMEOUT = '1h';
 
 const CLUSTER_ID = /^[A-Za-z0-9-]+$/;
@@ -28,7 +29,12 @@ export function readApiKey(problems: string[]): string {
   const apiKey = core.getInput('api-key').trim();
   if (apiKey) core.setSecret(apiKey);
   if (!apiKey) {
-    problems.push('api-key: is required (a Zilliz Cloud API key, e.g. from a repository secret)');
+    problems.push(
+      'api-key: is empty. Pass a Zilliz Cloud API key from a secret (api-key: ${{ secrets.NAME }}) ' +
+        'and check that NAME is spelt as the secret is (an unknown secret is empty, not an error), ' +
+        "that the job's environment: holds it if it is an environment secret, and that the run " +
+        'does not come from a fork (workflows triggered from forks get no secrets)',
+    );
   } else if (/\s/.test(apiKey)) {
     problems.push('api-key: must not contain spaces or line breaks (value not shown)');
   }
@@ -41,12 +47,39 @@ export function readClusterId(name: string, problems: string[], required = true)
   if (!clusterId) {
     if (required) problems.push(`${name}: is required (e.g. in01-3e5ad8adc38a1b2)`);
   } else if (!CLUSTER_ID.test(clusterId)) {
-    problems.push(
-      `${name}: ${quote(clusterId)} may contain only letters, digits and hyphens ` +
-        '(e.g. in01-3e5ad8adc38a1b2)',
-    );
+    problems.push(`${name}: ${quote(clusterId)} ${clusterIdMistake(clusterId)}`);
   }
   return clusterId;
+}
+
+/** What a value that is not a cluster id probably is, and where the id is. */
+function clusterIdMistake(value: string): string {
+  const china = `(clusters in China regions, ali-* and tc-*, also need base-url: ${CHINA_BASE_URL})`;
+  const url = /^[a-z]+:\/\//i.test(value) || /^[\w-]+(\.[\w-]+)+/.test(value);
+  if (url) {
+    const host = hostOf(value);
+    const id = /^(in\d+-[0-9a-z]+)\./i.exec(host)?.[1] ?? /\/clusters\/([\w-]+)/.exec(value)?.[1];
+    return (
+      'is a URL, not a cluster id: ' +
+      (id
+        ? `the id is its first part, ${quote(id)}, e.g. cluster-id: ${id} `
+        : "the id (e.g. in01-3e5ad8adc38a1b2) is the first part of the cluster's public endpoint ") +
+      china
+    );
+  }
+  return (
+    'is not a cluster id, which has only letters, digits and hyphens (e.g. in01-3e5ad8adc38a1b2): ' +
+    "if it is the cluster's name, use its id, shown under the name in the console and at the start " +
+    `of its public endpoint ${china}`
+  );
+}
+
+function hostOf(value: string): string {
+  try {
+    return new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** api-key, cluster-id, base-url and timeout, as every action of the suite reads them. */
@@ -54,7 +87,14 @@ export function readConnection(problems: string[]): Connection {
   const apiKey = readApiKey(problems);
   const clusterId = readClusterId('cluster-id', problems);
   const baseUrl = parseBaseUrl(input('base-url') || DEFAULT_BASE_URL, DEFAULT_BASE_URL, problems);
-  const timeoutMs = parseTimeout(input('timeout') || DEFAULT_TIMEOUT, problems);
+  const timeout = input('timeout') || DEFAULT_TIMEOUT;
+  const timeoutMs = parseTimeout(timeout, problems);
+  if (timeoutMs > 0 && /^\d+$/.test(timeout)) {
+    core.notice(
+      `timeout: ${quote(timeout)} has no unit and is read as ${timeout} seconds; ` +
+        `add a unit for minutes or hours (e.g. ${timeout}m)`,
+    );
+  }
   return { apiKey, clusterId, baseUrl, timeoutMs };
 }
 

@@ -24,8 +24,12 @@ export function publishResult(record: BackupRecord): void {
 
 /** One or two sentences a user can act on, for the failures people actually meet. */
 export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
+  const rerun =
+    settings.ifInProgress === 'wait'
+      ? 'A re-run waits for it to finish (if-in-progress: wait), then makes a new backup.'
+      : 'A re-run fails while it runs (if-in-progress: fail): wait for it to finish first.';
   const running = record.backupId
-    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud: check it in the console (Backups) before retrying, or a second backup will be refused while it runs.`
+    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud (see the console, Backups). ${rerun}`
     : '';
   if (error instanceof DeadlineExceededError) {
     return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${running} Raise the timeout input for large clusters, or set wait: false.`;
@@ -88,6 +92,9 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
   }
   const what = `backup ${record.backupName || record.backupId} (${record.backupId}) of cluster ${cluster}`;
   if (cancelled) return `Step cancelled: ${what} goes on in Zilliz Cloud`;
+  if (record.status === 'STARTED') {
+    return `Zilliz Cloud ${what}: STARTED, still running (wait: false, not waited for)`;
+  }
   return `Zilliz Cloud ${what}: ${record.status ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
 }
 

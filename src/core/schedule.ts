@@ -40,7 +40,8 @@ export async function pollUntil<T>(
     if (result !== undefined) return result;
     if (checkStart >= lastCheckAt) {
       throw new DeadlineExceededError(
-        `the ${formatDuration(deadline.timeoutMs)} timeout passed while waiting for ${what}`,
+        `the ${formatDuration(deadline.timeoutMs)} timeout ends before another check of ${what} ` +
+          `could be answered (${formatDuration(deadline.remainingMs())} left)`,
       );
     }
     next = Math.min(checkStart + interval(checkStart - waitStart), lastCheckAt);
