@@ -17,6 +17,12 @@ export interface SuiteAction {
 export const ACTIONS: readonly SuiteAction[] = [
   // The root action.yml stays the backup action, and its bundle stays at dist/index.js.
   { name: 'backup', metadata: 'action.yml', entry: 'src/backup/index.ts', bundleDir: 'dist' },
+  {
+    name: 'prune',
+    metadata: 'prune/action.yml',
+    entry: 'src/prune/index.ts',
+    bundleDir: 'dist/prune',
+  },
 ];
 
 export function bundlePath(action: SuiteAction): string {

@@ -1,7 +1,8 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
-import { DEFAULT_COLLECTIONS_FIELD } from './quirks.ts';
+import { DEFAULT_COLLECTIONS_FIELD, DEFAULT_RATE_LIMIT } from './quirks.ts';
 
-export type RouteName = 'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups';
+export type RouteName =
+  'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups' | 'deleteBackup';
 export type Plan = 'Dedicated' | 'Serverless' | 'Free';
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 export type CreationMethod = 'MANUAL' | 'AUTO';
@@ -37,7 +38,25 @@ export interface ExistingBackup {
   /** A CREATING backup becomes AVAILABLE this long after configure/start (never if omitted). */
   finishAfterMs?: number;
   size?: number;
+  /** createTime is this long before configure (default 0: now). */
+  ageMs?: number;
+  /** What it holds (default: the whole cluster, or the first collection for COLLECTION). */
+  collections?: { dbName: string; collectionNames: string[] }[];
 }
+
+/** Many backups at once (see backlog.ts): `count` of them, one every `everyMs` back in time. */
+export interface GeneratedBackups {
+  count: number;
+  clusterId?: string;
+  /** Age step between two backups (default one day); the newest is `everyMs` old. */
+  everyMs?: number;
+  /** Mix in AUTO, COLLECTION and CREATING backups among the MANUAL CLUSTER ones (default false). */
+  mixed?: boolean;
+  size?: number;
+}
+
+/** At most `perSecond` requests in any second per endpoint and API key (429 beyond); false: off. */
+export type RateLimit = { perSecond: number } | false;
 
 type FaultRoute = RouteName | '*';
 
@@ -54,7 +73,7 @@ export type Fault =
   | { route: FaultRoute; times?: number; kind: 'nonJson'; status?: number }
   | { route: FaultRoute; times?: number; kind: 'reset' }
   | { route: FaultRoute; times?: number; kind: 'hang' }
-  | { route: 'createBackup'; times?: number; kind: 'commitThenDrop' }
+  | { route: 'createBackup' | 'deleteBackup'; times?: number; kind: 'commitThenDrop' }
   | {
       route: FaultRoute;
       times?: number;
@@ -84,6 +103,7 @@ export interface Scenario {
   autoBackupStartsOnCreate: boolean;
   /** Field name describe backup uses for the backed-up collections. */
   collectionsField: CollectionsField;
+  rateLimit: RateLimit;
 }
 
 export interface ScenarioInput {
@@ -97,6 +117,9 @@ export interface ScenarioInput {
   faults?: Fault[];
   autoBackupStartsOnCreate?: boolean;
   collectionsField?: CollectionsField;
+  rateLimit?: RateLimit;
+  /** Expanded into existingBackups when configured. */
+  generateBackups?: GeneratedBackups;
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -132,6 +155,7 @@ export function defaultScenario(): Scenario {
     faults: [],
     autoBackupStartsOnCreate: false,
     collectionsField: DEFAULT_COLLECTIONS_FIELD,
+    rateLimit: DEFAULT_RATE_LIMIT,
   };
 }
 
@@ -159,6 +183,7 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     faults: [...base.faults, ...(input.faults ?? [])],
     autoBackupStartsOnCreate: input.autoBackupStartsOnCreate ?? base.autoBackupStartsOnCreate,
     collectionsField: input.collectionsField ?? base.collectionsField,
+    rateLimit: input.rateLimit ?? base.rateLimit,
   };
 }
 
@@ -177,6 +202,7 @@ const ROUTES: readonly string[] = [
   'describeJob',
   'describeBackup',
   'listBackups',
+  'deleteBackup',
   '*',
 ];
 
@@ -209,6 +235,17 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     if (s[key] !== undefined && !Array.isArray(s[key])) {
       throw new Error(`scenario.${key} must be an array`);
     }
+  }
+  const limit = s.rateLimit as { perSecond?: unknown } | false | undefined;
+  if (limit !== undefined && limit !== false && !(Number(limit?.perSecond) >= 1)) {
+    throw new Error('scenario.rateLimit must be false or {"perSecond": N} with N >= 1');
+  }
+  const generate = s.generateBackups as { count?: unknown } | undefined;
+  if (
+    generate !== undefined &&
+    !(Number.isInteger(generate?.count) && Number(generate?.count) >= 0)
+  ) {
+    throw new Error('scenario.generateBackups.count must be an integer >= 0');
   }
   for (const f of (s.faults ?? []) as Record<string, unknown>[]) {
     if (!FAULT_KINDS.includes(String(f?.kind)) || !ROUTES.includes(String(f?.route))) {

@@ -2,10 +2,12 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deleteBackup } from './delete.ts';
 import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
-import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
+import { ERR, faultCarriesRequestId, newRequestId, retryAfterSeconds } from './quirks.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { checkScenarioInput } from './scenario.ts';
 import type { RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
@@ -76,6 +78,11 @@ const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
     route: 'describeBackup',
   },
   { method: 'GET', pattern: /^\/v2\/backups$/, route: 'listBackups' },
+  {
+    method: 'DELETE',
+    pattern: /^\/v2\/clusters\/([^/]+)\/backups\/([^/]+)$/,
+    route: 'deleteBackup',
+  },
 ];
 
 function matchRoute(method: string, path: string): Match | undefined {
@@ -131,6 +138,7 @@ function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
   const state = new SimState();
   const faults = new FaultQueue();
+  const rateLimiter = new RateLimiter();
   const requests: RecordedRequest[] = [];
   const delays = new Set<() => void>();
   const host = options.host ?? '127.0.0.1';
@@ -157,6 +165,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return describeBackup(state, a, b, now);
       case 'listBackups':
         return listBackups(state, rec.query, now);
+      case 'deleteBackup':
+        return deleteBackup(state, a, b, now);
     }
   }
 
@@ -232,6 +242,28 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return;
     }
 
+    const limited =
+      match && !fault
+        ? rateLimiter.check(
+            state.scenario.rateLimit,
+            `${match.route} ${req.headers.authorization}`,
+            rec.receivedAt,
+          )
+        : 0;
+    if (limited > 0) {
+      rec.status = ERR.rateLimited.httpStatus;
+      send(
+        res,
+        rec.status,
+        {
+          'content-type': 'application/json',
+          requestid: newRequestId(),
+          'retry-after': retryAfterSeconds(limited),
+        },
+        JSON.stringify({ code: ERR.rateLimited.code, message: ERR.rateLimited.message }),
+      );
+      return;
+    }
     const reply = api(match, rec, req);
     if (fault?.kind === 'commitThenDrop') {
       req.socket.destroy();
