@@ -6,19 +6,29 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACTION_REF, checkWorkflow, loadAction, ROOT, runScripts } from './helpers/workflows.ts';
+import {
+  ACTION_REF,
+  checkWorkflow,
+  loadAction,
+  loadActions,
+  ROOT,
+  runScripts,
+} from './helpers/workflows.ts';
 
 const action = loadAction();
+const actions = loadActions();
 const DIR = join(ROOT, 'examples');
 const files = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
 const read = (file: string): string => readFileSync(join(DIR, file), 'utf8');
 
 describe('examples/', () => {
-  it('has the four documented workflows, each linked from the README', () => {
+  it('has the documented workflows, each linked from the README', () => {
     expect(files.sort()).toEqual([
       'backup-before-migration.yml',
       'collection-backup-before-ddl.yml',
       'matrix-clusters.yml',
+      'prune-after-deploy.yml',
+      'prune-nightly.yml',
       'restore-on-failure.yml',
     ]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -28,8 +38,8 @@ describe('examples/', () => {
   describe.each(files)('%s', (file) => {
     const workflow: unknown = parse(read(file), { prettyErrors: true });
 
-    it('uses only inputs and outputs of action.yml, has permissions and pinned actions', () => {
-      expect(checkWorkflow(workflow, action, { requirePermissions: true })).toEqual([]);
+    it('uses only inputs and outputs of the actions, has permissions and pinned actions', () => {
+      expect(checkWorkflow(workflow, actions, { requirePermissions: true })).toEqual([]);
     });
 
     it('starts with a comment that says what it does', () => {
@@ -72,6 +82,32 @@ describe('examples/', () => {
     expect(text).toContain("if: failure() && steps.backup.outputs.status == 'SUCCESSFUL'");
     expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCollection');
     expect(text).toContain('/v2/clusters/$CLUSTER_ID/backups/$BACKUP_ID/restoreCluster');
+  });
+
+  it('prunes after a successful backup, in the same scope, protecting the new backup', () => {
+    const workflow = parse(read('prune-after-deploy.yml')) as {
+      jobs: { deploy: { steps: { id?: string; if?: string; with?: Record<string, string> }[] } };
+    };
+    const steps = workflow.jobs.deploy.steps;
+    const backup = steps.find((step) => step.id === 'backup');
+    const prune = steps.find((step) => step.id === 'prune');
+    expect(prune?.if).toBe("steps.backup.outputs.status == 'SUCCESSFUL'");
+    expect(prune?.with?.protect).toBe('${{ steps.backup.outputs.backupId }}');
+    for (const input of ['backup-type', 'database', 'collections']) {
+      expect(prune?.with?.[input], input).toBe(backup?.with?.[input]);
+    }
+  });
+
+  it('prunes nightly on a schedule, capped, with older-than', () => {
+    const workflow = parse(read('prune-nightly.yml')) as {
+      on: { schedule: { cron: string }[] };
+      jobs: { prune: { steps: { with?: Record<string, string> }[] } };
+    };
+    expect(workflow.on.schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
+    expect(workflow.jobs.prune.steps[0]?.with).toMatchObject({
+      'older-than': '30d',
+      'max-deletions': 50,
+    });
   });
 });
 
@@ -121,6 +157,30 @@ describe('the workflow check', () => {
       'backup: steps.backup.outputs.backup-id is not an output of the action',
       'backup: steps.other is not a step id of this job',
       'deploy: needs.backup.outputs.id is not an output of backup',
+    ]);
+  });
+
+  it('checks each action of the suite against its own action.yml', () => {
+    const prune = {
+      permissions: {},
+      jobs: {
+        clean: {
+          steps: [
+            {
+              id: 'prune',
+              uses: '<owner>/zilliz-backup-action/prune@v1',
+              with: { ...key, 'keep-last': 5, wait: 'true' },
+            },
+            {
+              run: 'echo ${{ steps.prune.outputs.deletedCount }} ${{ steps.prune.outputs.backupId }}',
+            },
+          ],
+        },
+      },
+    };
+    expect(checkWorkflow(prune, actions, { requirePermissions: true })).toEqual([
+      'clean.steps[0]: unknown input wait',
+      'clean: steps.prune.outputs.backupId is not an output of the action',
     ]);
   });
 

@@ -5,14 +5,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkWorkflow, loadAction, ROOT } from './helpers/workflows.ts';
+import {
+  checkWorkflow,
+  loadAction,
+  loadActions,
+  ROOT,
+  type ActionSpec,
+} from './helpers/workflows.ts';
 
 const action = loadAction();
+const actions = loadActions();
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-/** The rows of the first table after `heading`, as cells without Markdown escapes. */
-function table(heading: string): string[][] {
-  const start = readme.indexOf(`\n${heading}\n`);
+/**
+ * Where each action's inputs and outputs tables are: the root action's under `## Inputs` and
+ * `## Outputs`, each other action's under `### Inputs` and `### Outputs` of its own section.
+ */
+const TABLES: { action: ActionSpec; section: string; level: string }[] = actions.map((spec) => ({
+  action: spec,
+  section: spec.dir === '' ? '' : `## ${spec.dir[0]?.toUpperCase()}${spec.dir.slice(1)}`,
+  level: spec.dir === '' ? '##' : '###',
+}));
+
+/** The rows of the first table after `heading` (in `section`), as cells without Markdown escapes. */
+function table(heading: string, section = ''): string[][] {
+  const from = section ? readme.indexOf(`\n${section}\n`) : 0;
+  expect(from, `${section} is missing`).toBeGreaterThan(-1);
+  const start = readme.indexOf(`\n${heading}\n`, from);
   expect(start, `${heading} is missing`).toBeGreaterThan(-1);
   const lines = readme.slice(start + heading.length + 2).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
@@ -37,7 +56,7 @@ function shownDefault(spec: { required: boolean; default: string | undefined }):
   return spec.default === '' ? "`''`" : `\`${spec.default}\``;
 }
 
-describe('action.yml', () => {
+describe.each(actions)('$dir/action.yml', (action) => {
   it('has Marketplace branding', () => {
     expect(action.branding?.icon).toMatch(/^[a-z0-9-]+$/);
     expect(action.branding?.color).toMatch(
@@ -58,9 +77,9 @@ describe('action.yml', () => {
   });
 });
 
-describe('README.md', () => {
+describe.each(TABLES)('README.md, $section tables', ({ action, section, level }) => {
   it('lists every input of action.yml, in order, with its default and description', () => {
-    const rows = table('## Inputs');
+    const rows = table(`${level} Inputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.inputs.keys()].map((n) => `\`${n}\``));
     for (const [name, shown, description] of rows) {
       const spec = action.inputs.get(name?.replace(/`/g, '') ?? '');
@@ -71,14 +90,16 @@ describe('README.md', () => {
   });
 
   it('lists every output of action.yml, in order, with its description', () => {
-    const rows = table('## Outputs');
+    const rows = table(`${level} Outputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.outputs.keys()].map((n) => `\`${n}\``));
     for (const [name, description] of rows) {
       const spec = action.outputs.get(name?.replace(/`/g, '') ?? '');
       expect(description, `description of ${name}`).toBe(normalise(spec?.description ?? ''));
     }
   });
+});
 
+describe('README.md', () => {
   it('keeps the tables between the markers that tools regenerate them by', () => {
     const start = readme.indexOf('<!-- inputs:start -->');
     const end = readme.indexOf('<!-- inputs:end -->');
@@ -89,12 +110,12 @@ describe('README.md', () => {
 
   it('has YAML snippets that use only inputs and outputs of action.yml', () => {
     const snippets = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-    const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action@'));
-    expect(workflows.length).toBeGreaterThan(0);
+    const workflows = snippets.filter((snippet) => /zilliz-backup-action(\/\w+)?@/.test(snippet));
+    expect(workflows.length).toBeGreaterThan(1);
     for (const snippet of workflows) {
       const workflow: unknown = parse(snippet);
       const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
-      expect(checkWorkflow(workflow, action, { requirePermissions: complete })).toEqual([]);
+      expect(checkWorkflow(workflow, actions, { requirePermissions: complete })).toEqual([]);
     }
   });
 

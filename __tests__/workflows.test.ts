@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkWorkflow, loadAction, ROOT } from './helpers/workflows.ts';
+import { checkWorkflow, loadActions, ROOT } from './helpers/workflows.ts';
 
-const action = loadAction();
+const action = loadActions();
 const DIR = join(ROOT, '.github', 'workflows');
 const read = (file: string): unknown => parse(readFileSync(join(DIR, file), 'utf8'));
 

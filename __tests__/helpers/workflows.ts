@@ -1,11 +1,12 @@
 // Checks a workflow (an example, or a snippet of the README) against action.yml: only inputs and
 // outputs the action defines, required inputs given, the key from a secret, actions pinned.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { ACTIONS } from '../../scripts/actions.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-/** How the README and the examples refer to this action. */
+/** How the README and the examples refer to the root action; the others add their folder. */
 export const ACTION_REF = '<owner>/zilliz-backup-action@v1';
 
 export interface InputSpec {
@@ -15,6 +16,8 @@ export interface InputSpec {
 }
 
 export interface ActionSpec {
+  /** The folder of its action.yml: '' for the root action, 'prune' … */
+  dir: string;
   name: string;
   description: string;
   branding: { icon?: string; color?: string } | undefined;
@@ -27,8 +30,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function loadAction(): ActionSpec {
-  const doc = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Json;
+export function loadAction(metadata = 'action.yml'): ActionSpec {
+  const doc = parse(readFileSync(join(ROOT, metadata), 'utf8')) as Json;
   const inputs = new Map<string, InputSpec>();
   for (const [name, spec] of Object.entries((doc.inputs ?? {}) as Record<string, Json>)) {
     inputs.set(name, {
@@ -42,12 +45,24 @@ export function loadAction(): ActionSpec {
     outputs.set(name, { description: String(spec.description ?? '') });
   }
   return {
+    dir: dirname(metadata) === '.' ? '' : dirname(metadata),
     name: String(doc.name),
     description: String(doc.description),
     branding: doc.branding as ActionSpec['branding'],
     inputs,
     outputs,
   };
+}
+
+/** Every action of the suite (scripts/actions.ts), the root one first. */
+export function loadActions(): ActionSpec[] {
+  return ACTIONS.map((action) => loadAction(action.metadata));
+}
+
+/** `<owner>/zilliz-backup-action/prune@v1` (or `./prune`) from the root action's ref. */
+function refOf(action: ActionSpec, rootRef: string): string {
+  if (action.dir === '') return rootRef;
+  return rootRef.startsWith('./') ? `./${action.dir}` : rootRef.replace('@', `/${action.dir}@`);
 }
 
 /** Every string anywhere inside `value`. */
@@ -74,11 +89,14 @@ export interface CheckOptions {
 /** Everything wrong with `workflow`, one problem per line; empty when all is well. */
 export function checkWorkflow(
   workflow: unknown,
-  action: ActionSpec,
+  actions: ActionSpec | readonly ActionSpec[],
   options: CheckOptions,
 ): string[] {
   const problems: string[] = [];
   const actionRef = options.actionRef ?? ACTION_REF;
+  const suite = Array.isArray(actions) ? actions : [actions as ActionSpec];
+  const root = suite[0] as ActionSpec;
+  const byRef = new Map(suite.map((action) => [refOf(action, actionRef), action]));
   if (!isObject(workflow)) return ['not a YAML mapping'];
   if (options.requirePermissions && !('permissions' in workflow)) {
     problems.push('no top-level permissions:');
@@ -94,19 +112,21 @@ export function checkWorkflow(
     }
     const steps = Array.isArray(job.steps) ? (job.steps as unknown[]) : [];
     const stepIds = new Set<string>();
-    const actionStepIds = new Set<string>();
+    const actionStepIds = new Map<string, ActionSpec>();
     steps.forEach((step, index) => {
       if (!isObject(step)) return;
       const where = `${jobId}.steps[${index}]`;
       if (typeof step.id === 'string') stepIds.add(step.id);
       if (typeof step.uses !== 'string') return;
-      if (step.uses !== actionRef && !step.uses.includes('zilliz-backup-action')) {
+      const known = byRef.get(step.uses);
+      if (!known && !step.uses.includes('zilliz-backup-action')) {
         if (!PINNED.test(step.uses)) problems.push(`${where}: ${step.uses} is not pinned`);
         return;
       }
       usesAction = true;
-      if (step.uses !== actionRef) problems.push(`${where}: uses ${step.uses}, not ${actionRef}`);
-      if (typeof step.id === 'string') actionStepIds.add(step.id);
+      if (!known) problems.push(`${where}: uses ${step.uses}, not ${actionRef}`);
+      const action = known ?? root;
+      if (typeof step.id === 'string') actionStepIds.set(step.id, action);
       const given = isObject(step.with) ? step.with : {};
       for (const name of Object.keys(given)) {
         if (!action.inputs.has(name)) problems.push(`${where}: unknown input ${name}`);
@@ -127,7 +147,7 @@ export function checkWorkflow(
     for (const [, id, output] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
       if (!id || !output) continue;
       if (!stepIds.has(id)) problems.push(`${jobId}: steps.${id} is not a step id of this job`);
-      else if (actionStepIds.has(id) && !action.outputs.has(output)) {
+      else if (actionStepIds.has(id) && !actionStepIds.get(id)?.outputs.has(output)) {
         problems.push(`${jobId}: steps.${id}.outputs.${output} is not an output of the action`);
       }
     }
