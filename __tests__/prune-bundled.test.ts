@@ -235,6 +235,19 @@ describe('the prune bundle', () => {
     expect(result.stdout).toContain('Describe backup says it is gone');
   });
 
+  it('repeats a delete that never reached the backup, once Describe backup shows it still there', async () => {
+    const s = await start({
+      existingBackups: manual(4),
+      faults: [{ route: 'deleteBackup', kind: 'reset' }],
+    });
+    const result = await prune(s, { 'keep-last': '1' });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toMatchObject({ status: 'SUCCESSFUL', deletedCount: '3' });
+    expect(remaining(s)).toEqual(['old1']);
+    expect(of(s, 'describeBackup')).toHaveLength(1);
+    expect(of(s, 'deleteBackup')).toHaveLength(4);
+  });
+
   it('reports a refused delete with the server reason, deletes the others, and fails', async () => {
     const s = await start({
       existingBackups: manual(5),
