@@ -332,6 +332,39 @@ describe('the prune bundle', () => {
     expect(result.stdout).toMatch(/::error::.*3s timeout/);
   });
 
+  it('when cancelled, reports what it deleted so far and exits 1', async () => {
+    const s = await start({ existingBackups: manual(60) });
+    const result = await runBundled(
+      {
+        'api-key': s.apiKey,
+        'cluster-id': DEFAULT_CLUSTER_ID,
+        'base-url': s.url,
+        'keep-last': '1',
+        'max-deletions': '100',
+      },
+      {
+        bundle: BUNDLE,
+        onOutput: { text: 'Deleted ', then: (pid) => process.kill(pid, 'SIGTERM') },
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.outputs.status).toBe('FAILED');
+    const reported: string[] = JSON.parse(result.outputs.deletedIds ?? '');
+    expect(reported.length).toBeGreaterThan(0);
+    expect(reported.length).toBeLessThan(59);
+    expect(result.outputs.deletedCount).toBe(String(reported.length));
+    const deleted = new Set(
+      s
+        .backups()
+        .filter((b) => b.status === 'DELETED')
+        .map((b) => b.backupId),
+    );
+    expect(reported.every((id) => deleted.has(id))).toBe(true);
+    expect(result.summary).toContain(
+      `The step was cancelled: ${reported.length} backups deleted so far`,
+    );
+  });
+
   it('reports every input mistake at once, before any request', async () => {
     const s = await start({});
     const result = await prune(s, {
