@@ -7,7 +7,7 @@ import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
 import { ERR, faultCarriesRequestId, newRequestId, retryAfterSeconds } from './quirks.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter } from './throttle.ts';
 import { checkScenarioInput } from './scenario.ts';
 import type { RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
