@@ -16,8 +16,8 @@ import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
 import { backoffDelay, parseRetryAfter } from '../core/retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Zilliz documents 20 requests per second per endpoint; one less leaves room for jitter. */
-export const REQUESTS_PER_SECOND = 19;
+/** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
+export const REQUESTS_PER_SECOND = 18;
 
 export interface ClientOptions {
   baseUrl: string;
