@@ -6,7 +6,7 @@ import { deleteBackup } from './delete.ts';
 import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
-import { ERR, faultCarriesRequestId, newRequestId, retryAfterSeconds } from './quirks.ts';
+import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
 import { RateLimiter } from './throttle.ts';
 import { checkScenarioInput } from './scenario.ts';
 import type { RouteName, ScenarioInput } from './scenario.ts';
@@ -138,7 +138,7 @@ function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
   const state = new SimState();
   const faults = new FaultQueue();
-  const rateLimiter = new RateLimiter();
+  const throttle = new RateLimiter();
   const requests: RecordedRequest[] = [];
   const delays = new Set<() => void>();
   const host = options.host ?? '127.0.0.1';
@@ -242,26 +242,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return;
     }
 
-    const limited =
-      match && !fault
-        ? rateLimiter.check(
-            state.scenario.rateLimit,
-            `${match.route} ${req.headers.authorization}`,
-            rec.receivedAt,
-          )
-        : 0;
-    if (limited > 0) {
-      rec.status = ERR.rateLimited.httpStatus;
-      send(
-        res,
-        rec.status,
-        {
-          'content-type': 'application/json',
-          requestid: newRequestId(),
-          'retry-after': retryAfterSeconds(limited),
-        },
-        JSON.stringify({ code: ERR.rateLimited.code, message: ERR.rateLimited.message }),
-      );
+    const key = `${rec.route} ${req.headers.authorization}`;
+    const limit = state.scenario.rateLimit;
+    const throttled = match && !fault ? throttle.check(limit, key, rec.receivedAt) : undefined;
+    if (throttled) {
+      rec.status = throttled.status;
+      send(res, throttled.status, throttled.headers, throttled.body);
       return;
     }
     const reply = api(match, rec, req);
