@@ -221,6 +221,27 @@ describe('the prune bundle', () => {
     expect(pagesBefore).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
+  it('deletes nothing when a page of the list cannot be read', async () => {
+    const s = await start({
+      existingBackups: manual(150),
+      faults: [
+        { route: 'listBackups', kind: 'delay', delayMs: 0 },
+        {
+          route: 'listBackups',
+          kind: 'businessError',
+          code: 80000,
+          message: 'Incorrect parameter',
+        },
+      ],
+    });
+    const result = await prune(s, { 'keep-last': '1' });
+    expect(result.code).toBe(1);
+    expect(of(s, 'listBackups').map((r) => r.query.currentPage)).toEqual(['1', '2']);
+    expect(of(s, 'deleteBackup')).toEqual([]);
+    expect(result.outputs).toMatchObject({ status: 'FAILED', deletedCount: '0', deletedIds: '[]' });
+    expect(result.outputs.keptCount).toBeUndefined();
+  });
+
   it('counts a delete whose reply was lost once Describe backup shows it gone', async () => {
     const s = await start({
       existingBackups: manual(4),
