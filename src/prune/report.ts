@@ -66,7 +66,7 @@ export function formatAge(ms: number): string {
   return `${days}d${hours ? `${hours}h` : ''}`;
 }
 
-/** "orders, items in database shop" or "whole cluster". */
+/** "CLUSTER backups" or "COLLECTION backups of exactly orders, items in database shop". */
 export function describeScope(settings: Settings): string {
   if (settings.backupType === 'CLUSTER') return 'CLUSTER backups';
   return `COLLECTION backups of exactly ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
