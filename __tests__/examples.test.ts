@@ -27,6 +27,8 @@ describe('examples/', () => {
       'backup-before-migration.yml',
       'collection-backup-before-ddl.yml',
       'matrix-clusters.yml',
+      'prune-after-deploy.yml',
+      'prune-nightly.yml',
       'restore-on-failure.yml',
       'rollback.yml',
     ]);
@@ -101,6 +103,32 @@ describe('examples/', () => {
     const step = workflow.jobs.rollback.steps.find((s) => s.uses?.includes('/restore@'));
     expect(step?.with?.['backup-id']).toBe('${{ inputs.backup-id }}');
   });
+
+  it('prunes after a successful backup, in the same scope, protecting the new backup', () => {
+    const workflow = parse(read('prune-after-deploy.yml')) as {
+      jobs: { deploy: { steps: { id?: string; if?: string; with?: Record<string, string> }[] } };
+    };
+    const steps = workflow.jobs.deploy.steps;
+    const backup = steps.find((step) => step.id === 'backup');
+    const prune = steps.find((step) => step.id === 'prune');
+    expect(prune?.if).toBe("steps.backup.outputs.status == 'SUCCESSFUL'");
+    expect(prune?.with?.protect).toBe('${{ steps.backup.outputs.backupId }}');
+    for (const input of ['backup-type', 'database', 'collections']) {
+      expect(prune?.with?.[input], input).toBe(backup?.with?.[input]);
+    }
+  });
+
+  it('prunes nightly on a schedule, capped, with older-than', () => {
+    const workflow = parse(read('prune-nightly.yml')) as {
+      on: { schedule: { cron: string }[] };
+      jobs: { prune: { steps: { with?: Record<string, string> }[] } };
+    };
+    expect(workflow.on.schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
+    expect(workflow.jobs.prune.steps[0]?.with).toMatchObject({
+      'older-than': '30d',
+      'max-deletions': 50,
+    });
+  });
 });
 
 describe('the workflow check', () => {
@@ -149,6 +177,30 @@ describe('the workflow check', () => {
       'backup: steps.backup.outputs.backup-id is not an output of the action',
       'backup: steps.other is not a step id of this job',
       'deploy: needs.backup.outputs.id is not an output of backup',
+    ]);
+  });
+
+  it('checks the prune action against its own action.yml', () => {
+    const prune = {
+      permissions: {},
+      jobs: {
+        clean: {
+          steps: [
+            {
+              id: 'prune',
+              uses: '<owner>/zilliz-backup-action/prune@v1',
+              with: { ...key, 'keep-last': 5, wait: 'true' },
+            },
+            {
+              run: 'echo ${{ steps.prune.outputs.deletedCount }} ${{ steps.prune.outputs.backupId }}',
+            },
+          ],
+        },
+      },
+    };
+    expect(checkWorkflow(prune, suite, { requirePermissions: true })).toEqual([
+      'clean.steps[0]: unknown input wait',
+      'clean: steps.prune.outputs.backupId is not an output of the action',
     ]);
   });
 

@@ -16,20 +16,24 @@ import {
 
 const action = loadAction();
 const suite = loadSuite();
-/** Each action of the suite with the README headings of its inputs and outputs tables. */
-const TABLES: { action: ActionSpec; inputs: string; outputs: string }[] = [
-  { action, inputs: '## Inputs', outputs: '## Outputs' },
-  {
-    action: loadAction('restore/action.yml'),
-    inputs: '### Restore inputs',
-    outputs: '### Restore outputs',
-  },
-];
+const actions = [...suite.values()];
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-/** The rows of the first table after `heading`, as cells without Markdown escapes. */
-function table(heading: string): string[][] {
-  const start = readme.indexOf(`\n${heading}\n`);
+/**
+ * Where each action's inputs and outputs tables are: the root action's under `## Inputs` and
+ * `## Outputs`, each other action's under `### Inputs` and `### Outputs` of its own section.
+ */
+const TABLES: { action: ActionSpec; section: string; level: string }[] = actions.map((spec) => ({
+  action: spec,
+  section: spec.dir === '' ? '' : `## ${spec.dir[0]?.toUpperCase()}${spec.dir.slice(1)}`,
+  level: spec.dir === '' ? '##' : '###',
+}));
+
+/** The rows of the first table after `heading` (in `section`), as cells without Markdown escapes. */
+function table(heading: string, section = ''): string[][] {
+  const from = section ? readme.indexOf(`\n${section}\n`) : 0;
+  expect(from, `${section} is missing`).toBeGreaterThan(-1);
+  const start = readme.indexOf(`\n${heading}\n`, from);
   expect(start, `${heading} is missing`).toBeGreaterThan(-1);
   const lines = readme.slice(start + heading.length + 2).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
@@ -54,7 +58,7 @@ function shownDefault(spec: { required: boolean; default: string | undefined }):
   return spec.default === '' ? "`''`" : `\`${spec.default}\``;
 }
 
-describe.each([...suite.values()])('$name: action.yml', (action) => {
+describe.each(actions)('$dir/action.yml', (action) => {
   it('has Marketplace branding', () => {
     expect(action.branding?.icon).toMatch(/^[a-z0-9-]+$/);
     expect(action.branding?.color).toMatch(
@@ -75,9 +79,9 @@ describe.each([...suite.values()])('$name: action.yml', (action) => {
   });
 });
 
-describe.each(TABLES)('README.md, tables of $action.name', ({ action, inputs, outputs }) => {
-  it('lists every input of its action.yml, in order, with its default and description', () => {
-    const rows = table(inputs);
+describe.each(TABLES)('README.md, $section tables', ({ action, section, level }) => {
+  it('lists every input of action.yml, in order, with its default and description', () => {
+    const rows = table(`${level} Inputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.inputs.keys()].map((n) => `\`${n}\``));
     for (const [name, shown, description] of rows) {
       const spec = action.inputs.get(name?.replace(/`/g, '') ?? '');
@@ -87,8 +91,8 @@ describe.each(TABLES)('README.md, tables of $action.name', ({ action, inputs, ou
     }
   });
 
-  it('lists every output of its action.yml, in order, with its description', () => {
-    const rows = table(outputs);
+  it('lists every output of action.yml, in order, with its description', () => {
+    const rows = table(`${level} Outputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.outputs.keys()].map((n) => `\`${n}\``));
     for (const [name, description] of rows) {
       const spec = action.outputs.get(name?.replace(/`/g, '') ?? '');

@@ -207,9 +207,13 @@ describe('parseDuration', () => {
     ['1h 30m 5s', 5_405_000],
     ['600', 600_000],
     ['2H', 7_200_000],
+    ['30d', 2_592_000_000],
+    ['12h', 43_200_000],
+    ['1d12h', 129_600_000],
+    ['1d 2h 3m 4s', 93_784_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'h', '1.5h', '-5', '10 minutes', '1d'])('rejects %j', (text) =>
+  it.each(['', 'h', '1.5h', '-5', '10 minutes', '1.5d', 'd', '12h1d', '1w'])('rejects %j', (text) =>
     expect(parseDuration(text)).toBeUndefined(),
   );
 });

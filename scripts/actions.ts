@@ -23,6 +23,12 @@ export const ACTIONS: readonly SuiteAction[] = [
     entry: 'src/restore/index.ts',
     bundleDir: 'dist/restore',
   },
+  {
+    name: 'prune',
+    metadata: 'prune/action.yml',
+    entry: 'src/prune/index.ts',
+    bundleDir: 'dist/prune',
+  },
 ];
 
 export function bundlePath(action: SuiteAction): string {

@@ -64,9 +64,37 @@ export const ERR = {
     code: 80000,
     message: `Incorrect parameter: backup ${backupId} does not exist.`,
   }),
+  /** Undocumented: deleting a backup that is still being created. */
+  deleteCreating: (backupId: string): ApiError => ({
+    code: 40003,
+    message: `Action not available given the current status of the backup: ${backupId} is being created.`,
+  }),
+  /** Undocumented: deleting an automatic backup (Zilliz expires those by the cluster's policy). */
+  deleteAuto: (backupId: string): ApiError => ({
+    code: 80000,
+    message: `Incorrect parameter: ${backupId} is an automatic backup; it expires by the backup policy.`,
+  }),
+  /** Undocumented: the throttling reply (status 429 is our guess; the body follows the envelope). */
+  rateLimited: {
+    code: 429,
+    message: 'Too many requests, please try again later.',
+    httpStatus: 429,
+  },
   /** Undocumented: a path no route matches. */
   notFound: { code: 404, message: 'Not Found', httpStatus: 404 },
 } as const;
+
+/** Undocumented: a delete of an unknown or already deleted backup gets unknownBackup (so a repeated
+ *  delete is refused: clients must check with describe backup, which says DELETED, not repeat). */
+export const DELETED_BACKUP_STATUS: BackupStatus = 'DELETED';
+
+/** Documented: 20 requests per second per user per endpoint; on by default. */
+export const DEFAULT_RATE_LIMIT = { perSecond: 20 } as const;
+
+/** Undocumented: Retry-After on a 429 of the rate limit, in whole seconds (at least 1). */
+export function retryAfterSeconds(waitMs: number): string {
+  return String(Math.max(1, Math.ceil(waitMs / 1000)));
+}
 
 /** Undocumented: list backups with an unknown clusterId fails (true) or returns an empty page. */
 export const LIST_UNKNOWN_CLUSTER_IS_ERROR = true;

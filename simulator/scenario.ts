@@ -1,8 +1,13 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
-import { DEFAULT_COLLECTIONS_FIELD } from './quirks.ts';
+import { DEFAULT_COLLECTIONS_FIELD, DEFAULT_RATE_LIMIT } from './quirks.ts';
 
 export type RouteName =
-  'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups' | RestoreRouteName;
+  | 'createBackup'
+  | 'describeJob'
+  | 'describeBackup'
+  | 'listBackups'
+  | 'deleteBackup'
+  | RestoreRouteName;
 /** The restore action's routes (see restore.ts). */
 export type RestoreRouteName =
   'restoreCollection' | 'restoreCluster' | 'listClusters' | 'describeCluster';
@@ -47,9 +52,25 @@ export interface ExistingBackup {
   /** A CREATING backup becomes AVAILABLE this long after configure/start (never if omitted). */
   finishAfterMs?: number;
   size?: number;
-  /** What a COLLECTION backup holds (default: the cluster's first collection). */
+  /** createTime is this long before configure (default 0: now). */
+  ageMs?: number;
+  /** What it holds (default: the whole cluster, or the first collection for COLLECTION). */
   collections?: { dbName: string; collectionNames: string[] }[];
 }
+
+/** Many backups at once (see backlog.ts): `count` of them, one every `everyMs` back in time. */
+export interface GeneratedBackups {
+  count: number;
+  clusterId?: string;
+  /** Age step between two backups (default one day); the newest is `everyMs` old. */
+  everyMs?: number;
+  /** Mix in AUTO, COLLECTION and CREATING backups among the MANUAL CLUSTER ones (default false). */
+  mixed?: boolean;
+  size?: number;
+}
+
+/** At most `perSecond` requests in any second per endpoint and API key (429 beyond); false: off. */
+export type RateLimit = { perSecond: number } | false;
 
 type FaultRoute = RouteName | '*';
 
@@ -67,7 +88,7 @@ export type Fault =
   | { route: FaultRoute; times?: number; kind: 'reset' }
   | { route: FaultRoute; times?: number; kind: 'hang' }
   | {
-      route: 'createBackup' | 'restoreCollection' | 'restoreCluster';
+      route: 'createBackup' | 'restoreCollection' | 'restoreCluster' | 'deleteBackup';
       times?: number;
       kind: 'commitThenDrop';
     }
@@ -105,6 +126,7 @@ export interface Scenario {
   /** Outcomes of the next RESTORE jobs, used up in order; SUCCESSFUL once empty. */
   restoreOutcomes: JobOutcome[];
   restoreFailureReason: string;
+  rateLimit: RateLimit;
 }
 
 export interface ScenarioInput {
@@ -121,6 +143,9 @@ export interface ScenarioInput {
   restoreJobDurationMs?: number;
   restoreOutcomes?: JobOutcome[];
   restoreFailureReason?: string;
+  rateLimit?: RateLimit;
+  /** Expanded into existingBackups when configured. */
+  generateBackups?: GeneratedBackups;
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -159,6 +184,7 @@ export function defaultScenario(): Scenario {
     restoreOutcomes: [],
     restoreFailureReason:
       'Failed to restore collection: insufficient resources on the target cluster.',
+    rateLimit: DEFAULT_RATE_LIMIT,
   };
 }
 
@@ -190,6 +216,7 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     restoreJobDurationMs: input.restoreJobDurationMs ?? base.restoreJobDurationMs,
     restoreOutcomes: [...(input.restoreOutcomes ?? base.restoreOutcomes)],
     restoreFailureReason: input.restoreFailureReason ?? base.restoreFailureReason,
+    rateLimit: input.rateLimit ?? base.rateLimit,
   };
 }
 
@@ -212,6 +239,7 @@ const ROUTES: readonly string[] = [
   'restoreCluster',
   'listClusters',
   'describeCluster',
+  'deleteBackup',
   '*',
 ];
 
@@ -249,6 +277,17 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     if (s[key] !== undefined && !Array.isArray(s[key])) {
       throw new Error(`scenario.${key} must be an array`);
     }
+  }
+  const limit = s.rateLimit as { perSecond?: unknown } | false | undefined;
+  if (limit !== undefined && limit !== false && !(Number(limit?.perSecond) >= 1)) {
+    throw new Error('scenario.rateLimit must be false or {"perSecond": N} with N >= 1');
+  }
+  const generate = s.generateBackups as { count?: unknown } | undefined;
+  if (
+    generate !== undefined &&
+    !(Number.isInteger(generate?.count) && Number(generate?.count) >= 0)
+  ) {
+    throw new Error('scenario.generateBackups.count must be an integer >= 0');
   }
   for (const f of (s.faults ?? []) as Record<string, unknown>[]) {
     if (!FAULT_KINDS.includes(String(f?.kind)) || !ROUTES.includes(String(f?.route))) {

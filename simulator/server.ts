@@ -2,11 +2,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deleteBackup } from './delete.ts';
 import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
 import { describeCluster, listClusters, restoreCluster, restoreCollection } from './restore.ts';
 import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
+import { RateLimiter } from './throttle.ts';
 import { checkScenarioInput } from './scenario.ts';
 import type { Cluster, RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
@@ -91,6 +93,11 @@ const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
   },
   { method: 'GET', pattern: /^\/v2\/clusters$/, route: 'listClusters' },
   { method: 'GET', pattern: /^\/v2\/clusters\/([^/]+)$/, route: 'describeCluster' },
+  {
+    method: 'DELETE',
+    pattern: /^\/v2\/clusters\/([^/]+)\/backups\/([^/]+)$/,
+    route: 'deleteBackup',
+  },
 ];
 
 function matchRoute(method: string, path: string): Match | undefined {
@@ -146,6 +153,7 @@ function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
   const state = new SimState();
   const faults = new FaultQueue();
+  const throttle = new RateLimiter();
   const requests: RecordedRequest[] = [];
   const delays = new Set<() => void>();
   const host = options.host ?? '127.0.0.1';
@@ -180,6 +188,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return listClusters(state, rec.query, now);
       case 'describeCluster':
         return describeCluster(state, a, now);
+      case 'deleteBackup':
+        return deleteBackup(state, a, b, now);
     }
   }
 
@@ -255,6 +265,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return;
     }
 
+    const key = `${rec.route} ${req.headers.authorization}`;
+    const limit = state.scenario.rateLimit;
+    const throttled = match && !fault ? throttle.check(limit, key, rec.receivedAt) : undefined;
+    if (throttled) {
+      rec.status = throttled.status;
+      send(res, throttled.status, throttled.headers, throttled.body);
+      return;
+    }
     const reply = api(match, rec, req);
     if (fault?.kind === 'commitThenDrop') {
       req.socket.destroy();

@@ -2,6 +2,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   BACKUP_STATUS_AFTER_FAILED_JOB,
+  DELETED_BACKUP_STATUS,
   END_TIME_WHILE_RUNNING,
   backupSizeBytes,
   expireTime,
@@ -10,6 +11,7 @@ import {
   jobReason,
   jobStatusAt,
 } from './quirks.ts';
+import { generateBackups } from './backlog.ts';
 import { DEFAULT_CLUSTER_ID, defaultScenario, mergeScenario } from './scenario.ts';
 import type {
   BackupStatus,
@@ -92,6 +94,8 @@ interface BackupRecord {
   initialStatus: 'CREATING' | 'AVAILABLE';
   readyAt?: number;
   size?: number;
+  /** Set by a delete: from then on the backup is DELETED. */
+  deletedAt?: number;
 }
 
 const JOB_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -116,7 +120,14 @@ export class SimState {
   private readonly counters = new Map<string, number>();
 
   /** Merge settings; existing backups are created now. Throws (changing nothing) on bad input. */
-  configure(input: ScenarioInput, now: number): void {
+  configure(given: ScenarioInput, now: number): void {
+    const { generateBackups: generated, ...rest } = given;
+    const input: ScenarioInput = generated
+      ? {
+          ...rest,
+          existingBackups: [...(rest.existingBackups ?? []), ...generateBackups(generated)],
+        }
+      : rest;
     const next = mergeScenario(this.scenario, input);
     for (const spec of input.existingBackups ?? []) {
       const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
@@ -224,6 +235,12 @@ export class SimState {
     );
   }
 
+  /** A delete: the backup is DELETED from now on (describe says so; the list leaves it out). */
+  markDeleted(clusterId: string, backupId: string, now: number): void {
+    const r = this.backupRecords.find((b) => b.backupId === backupId && b.clusterId === clusterId);
+    if (r) r.deletedAt = now;
+  }
+
   private addExisting(spec: ExistingBackup, now: number): void {
     const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
     const cluster = this.cluster(clusterId)!;
@@ -242,7 +259,7 @@ export class SimState {
       clusterId,
       backupType,
       creationMethod: spec.creationMethod ?? 'AUTO',
-      createdAt: now,
+      createdAt: now - (spec.ageMs ?? 0),
       collections,
       crossRegionCopies: [],
       availableDelayMs: 0,
@@ -287,6 +304,7 @@ export class SimState {
   }
 
   private backupStatus(r: BackupRecord, now: number): BackupStatus {
+    if (r.deletedAt !== undefined) return DELETED_BACKUP_STATUS;
     const job = r.jobId === undefined ? undefined : this.jobRecords.get(r.jobId);
     if (!job) {
       if (r.initialStatus === 'AVAILABLE') return 'AVAILABLE';

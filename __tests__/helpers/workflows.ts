@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { ACTIONS } from '../../scripts/actions.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-/** How the README and the examples refer to this action. */
+/** How the README and the examples refer to the root action; the others add their folder. */
 export const ACTION_REF = '<owner>/zilliz-backup-action@v1';
 
 export interface InputSpec {
@@ -16,6 +16,8 @@ export interface InputSpec {
 }
 
 export interface ActionSpec {
+  /** The folder of its action.yml: '' for the root action, 'prune' … */
+  dir: string;
   name: string;
   description: string;
   branding: { icon?: string; color?: string } | undefined;
@@ -44,6 +46,7 @@ export function loadAction(metadata = 'action.yml'): ActionSpec {
     outputs.set(name, { description: String(spec.description ?? '') });
   }
   return {
+    dir: dirname(metadata) === '.' ? '' : dirname(metadata),
     name: String(doc.name),
     description: String(doc.description),
     branding: doc.branding as ActionSpec['branding'],

@@ -1,6 +1,6 @@
-// Backup endpoints: create, describe and list. Typed requests and replies; the contested points
-// of the public reference (which fields are optional, `collections` vs `dbCollections`) are
-// decided here.
+// Backup endpoints: create, describe, list and delete. Typed requests and replies; the contested
+// points of the public reference (which fields are optional, `collections` vs `dbCollections`)
+// are decided here.
 import { readAllPages } from './pages.ts';
 import { isObject, optionalText, requireString, type Reply, type Transport } from './transport.ts';
 
@@ -154,4 +154,33 @@ export function holdsExactly(
   const held = new Set(backup.collections.map((c) => c.collectionName));
   const wanted = new Set(collectionNames);
   return held.size === wanted.size && [...wanted].every((name) => held.has(name));
+}
+
+export interface DeletedBackup {
+  backupId: string;
+  backupName: string;
+  requestId: string | undefined;
+}
+
+/**
+ * One attempt, never repeated here: when its reply is lost, the caller finds out with Describe
+ * backup whether the backup is gone. Undocumented: deleting a CREATING or automatic backup, an
+ * unknown id, or deleting twice.
+ */
+export async function deleteBackup(
+  transport: Transport,
+  clusterId: string,
+  backupId: string,
+): Promise<DeletedBackup> {
+  const label = `DELETE /v2/clusters/${clusterId}/backups/${backupId}`;
+  const reply = await transport.send(
+    'DELETE',
+    `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
+    label,
+  );
+  return {
+    backupId: optionalText(reply.data.backupId) ?? backupId,
+    backupName: optionalText(reply.data.backupName) ?? '',
+    requestId: reply.requestId,
+  };
 }

@@ -1,11 +1,13 @@
 // The client the actions use: the transport with the endpoints on top, one method each.
 import {
   createBackup,
+  deleteBackup,
   describeBackup,
   listBackups,
   type BackupInfo,
   type CreateBackupBody,
   type CreatedBackup,
+  type DeletedBackup,
 } from './backups.ts';
 import { describeCluster, listClusters, type ClusterInfo } from './clusters.ts';
 import { describeJob, type Job } from './jobs.ts';
@@ -32,6 +34,10 @@ export class ZillizClient extends Transport {
 
   listBackups(clusterId: string, creationMethod?: 'MANUAL' | 'AUTO'): Promise<BackupInfo[]> {
     return listBackups(this, clusterId, creationMethod);
+  }
+
+  deleteBackup(clusterId: string, backupId: string): Promise<DeletedBackup> {
+    return deleteBackup(this, clusterId, backupId);
   }
 
   describeJob(jobId: string): Promise<Job> {

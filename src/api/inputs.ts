@@ -2,7 +2,8 @@
 // the API key, cluster ids, the base URL and the step timeout; the Milvus rule for collection
 // and database names. Built on core/inputs.ts; each action's settings add their own inputs.
 import * as core from '@actions/core';
-import { input, parseBaseUrl, parseTimeout, quote } from '../core/inputs.ts';
+import { input, parseBaseUrl, parseEnum, parseList, parseTimeout, quote } from '../core/inputs.ts';
+import type { BackupType } from './backups.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
 export const CHINA_BASE_URL = 'https://api.cloud.zilliz.com.cn';
@@ -115,4 +116,46 @@ export function checkNames(inputName: string, values: string[], problems: string
     const problem = nameProblem(value);
     if (problem) problems.push(`${inputName}: ${quote(value)} ${problem}`);
   }
+}
+
+/** What a backup holds: the whole cluster, or these collections of one database. */
+export interface BackupScope {
+  backupType: BackupType;
+  /** Collection names, trimmed and de-duplicated; empty for CLUSTER. */
+  collections: string[];
+  /** Database of the collections; undefined means the cluster's default database. */
+  database: string | undefined;
+}
+
+/** backup-type, collections and database, checked against each other. */
+export function readBackupScope(problems: string[]): BackupScope {
+  const backupType = parseEnum<BackupType>(
+    'backup-type',
+    input('backup-type') || 'CLUSTER',
+    ['CLUSTER', 'COLLECTION'],
+    problems,
+  );
+  const collections = parseList(core.getInput('collections'));
+  const database = input('database') || undefined;
+  if (backupType === 'COLLECTION') {
+    if (collections.length === 0) {
+      problems.push(
+        'collections: is required when backup-type is COLLECTION (names separated by commas or newlines)',
+      );
+    }
+    checkNames('collections', collections, problems);
+    if (database !== undefined) checkNames('database', [database], problems);
+  } else {
+    if (collections.length > 0) {
+      problems.push(
+        'collections: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
+      );
+    }
+    if (database !== undefined) {
+      problems.push(
+        'database: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
+      );
+    }
+  }
+  return { backupType, collections, database };
 }

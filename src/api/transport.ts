@@ -12,9 +12,12 @@ import {
   NetworkError,
 } from './errors.ts';
 import type { Log } from '../core/log.ts';
+import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
 import { backoffDelay, parseRetryAfter } from '../core/retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
+export const REQUESTS_PER_SECOND = 18;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -53,6 +56,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 export class Transport {
   protected readonly options: Required<ClientOptions>;
+  private readonly rateLimit = new RateLimiter(REQUESTS_PER_SECOND);
 
   constructor(options: ClientOptions) {
     this.options = {
@@ -103,8 +107,14 @@ export class Transport {
     }
   }
 
-  async send(method: 'GET' | 'POST', path: string, label: string, body?: unknown): Promise<Reply> {
+  async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    label: string,
+    body?: unknown,
+  ): Promise<Reply> {
     const { deadline, requestTimeoutMs } = this.options;
+    await this.rateLimit.take(endpointOf(method, path), deadline);
     const limitMs = Math.min(requestTimeoutMs, deadline.remainingMs());
     if (limitMs <= 0)
       throw new DeadlineExceededError(

@@ -3,10 +3,11 @@
 // the action sends a single request.
 import * as core from '@actions/core';
 import {
-  checkNames,
   DEFAULT_BASE_URL,
   DEFAULT_TIMEOUT,
+  readBackupScope,
   readConnection,
+  type BackupScope,
   type Connection,
 } from '../api/inputs.ts';
 import type { BackupType } from '../api/backups.ts';
@@ -15,12 +16,7 @@ import { input, InputError, parseBoolean, parseEnum, parseList, quote } from '..
 export type { BackupType };
 export type IfInProgress = 'wait' | 'fail';
 
-export interface Settings extends Connection {
-  backupType: BackupType;
-  /** Collection names, trimmed and de-duplicated; empty for a CLUSTER backup. */
-  collections: string[];
-  /** Database of the collections; undefined means the cluster's default database. */
-  database: string | undefined;
+export interface Settings extends Connection, BackupScope {
   wait: boolean;
   ifInProgress: IfInProgress;
   /** Region ids that receive a permanent copy of the backup. */
@@ -41,35 +37,7 @@ export function readSettings(): Settings {
   const problems: string[] = [];
   const connection = readConnection(problems);
 
-  const backupType = parseEnum<BackupType>(
-    'backup-type',
-    input('backup-type') || DEFAULTS['backup-type'],
-    ['CLUSTER', 'COLLECTION'],
-    problems,
-  );
-
-  const collections = parseList(core.getInput('collections'));
-  const database = input('database') || undefined;
-  if (backupType === 'COLLECTION') {
-    if (collections.length === 0) {
-      problems.push(
-        'collections: is required when backup-type is COLLECTION (names separated by commas or newlines)',
-      );
-    }
-    checkNames('collections', collections, problems);
-    if (database !== undefined) checkNames('database', [database], problems);
-  } else {
-    if (collections.length > 0) {
-      problems.push(
-        'collections: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
-      );
-    }
-    if (database !== undefined) {
-      problems.push(
-        'database: must be empty when backup-type is CLUSTER (use backup-type: COLLECTION)',
-      );
-    }
-  }
+  const { backupType, collections, database } = readBackupScope(problems);
 
   const wait = parseBoolean('wait', true, problems);
 

@@ -48,16 +48,32 @@ export function parseList(raw: string): string[] {
 }
 
 /**
- * `90s`, `15m`, `1h30m`, `1h 30m` or a bare number of seconds. Returns milliseconds, or
- * undefined when the text is not a duration.
+ * `90s`, `15m`, `1h30m`, `1h 30m`, `30d`, `1d12h` or a bare number of seconds. Returns
+ * milliseconds, or undefined when the text is not a duration.
  */
 export function parseDuration(raw: string): number | undefined {
   const text = raw.trim().toLowerCase();
   if (/^\d+$/.test(text)) return Number(text) * 1_000;
-  const match = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/.exec(text);
+  const match = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$/.exec(text);
   if (!match || text === '') return undefined;
-  const [, hours = '0', minutes = '0', seconds = '0'] = match;
-  return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1_000;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
+  const totalHours = Number(days) * 24 + Number(hours);
+  return ((totalHours * 60 + Number(minutes)) * 60 + Number(seconds)) * 1_000;
+}
+
+/** A whole number from `min` to `max`; `min` when it is not one (with a problem pushed). */
+export function parseInteger(
+  name: string,
+  raw: string,
+  range: { min: number; max: number },
+  problems: string[],
+): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    problems.push(`${name}: ${quote(raw)} is not a whole number from ${range.min} to ${range.max}`);
+    return range.min;
+  }
+  return value;
 }
 
 export function parseEnum<T extends string>(

@@ -1,0 +1,190 @@
+// What the user sees of a prune: the outputs, and a job summary with one table of the backups in
+// scope, newest first, saying for each whether it was kept or deleted, and why.
+import * as core from '@actions/core';
+import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { Log } from '../core/log.ts';
+import { escapeHtml, formatSize } from '../core/summary.ts';
+import type { Decision } from './plan.ts';
+import type { Settings } from './settings.ts';
+import type { PruneRecord } from './workflow.ts';
+
+export type PruneStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'DRY_RUN';
+
+/** A long summary table is cut here (GitHub limits a step's summary to 1 MiB). */
+export const MAX_ROWS = 500;
+
+export interface ReportInput {
+  settings: Settings;
+  record: PruneRecord;
+  elapsedMs: number;
+  error?: unknown;
+  cancelled?: boolean;
+}
+
+export function pruneStatus({ settings, error, cancelled }: ReportInput): PruneStatus {
+  if (error instanceof DeadlineExceededError) return 'TIMED_OUT';
+  if (error !== undefined || cancelled) return 'FAILED';
+  return settings.dryRun ? 'DRY_RUN' : 'SUCCESSFUL';
+}
+
+/** The ids deleted, oldest first (deletions finish in any order). */
+export function deletedIds(record: PruneRecord): string[] {
+  const deleted = new Set(record.deleted.map((b) => b.backupId));
+  return (record.plan?.toDelete ?? [])
+    .map((d) => d.backup.backupId)
+    .filter((id) => deleted.has(id));
+}
+
+export function freedBytes(record: PruneRecord): number {
+  return record.deleted.reduce((sum, backup) => sum + (backup.size ?? 0), 0);
+}
+
+/** Backups in scope that are still there: from the last list, else from the plan. */
+export function keptCount(record: PruneRecord): number | undefined {
+  if (record.leftInScope) return record.leftInScope.length;
+  return record.plan && record.plan.decisions.length - record.deleted.length;
+}
+
+/** Every output known so far; called whichever way the step ends. */
+export function publishOutputs(input: ReportInput): void {
+  const { record } = input;
+  core.setOutput('deletedIds', JSON.stringify(deletedIds(record)));
+  core.setOutput('deletedCount', String(record.deleted.length));
+  core.setOutput('freedBytes', String(freedBytes(record)));
+  const kept = keptCount(record);
+  if (kept !== undefined) core.setOutput('keptCount', String(kept));
+  if (record.plan) core.setOutput('leftOver', String(record.plan.leftOver.length));
+  core.setOutput('status', pruneStatus(input));
+}
+
+/** 3 days 4 hours → "3d4h"; under a day as formatDuration writes it. */
+export function formatAge(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  if (days === 0) return formatDuration(ms);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  return `${days}d${hours ? `${hours}h` : ''}`;
+}
+
+/** "CLUSTER backups" or "COLLECTION backups of exactly orders, items in database shop". */
+export function describeScope(settings: Settings): string {
+  if (settings.backupType === 'CLUSTER') return 'CLUSTER backups';
+  return `COLLECTION backups of exactly ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
+}
+
+/** "keep-last 10, older-than 30d, max-deletions 20, protect backup1_…, dry run". */
+export function describeRules(settings: Settings): string {
+  return (
+    `keep-last ${settings.keepLast}` +
+    (settings.olderThanMs === undefined ? '' : `, older-than ${formatAge(settings.olderThanMs)}`) +
+    `, max-deletions ${settings.maxDeletions}` +
+    (settings.protect.length ? `, protect ${settings.protect.join(', ')}` : '') +
+    (settings.dryRun ? ', dry run' : '')
+  );
+}
+
+/** Kept, deleted, would delete …, and why: one row of the summary table. */
+export function verdict(decision: Decision, input: ReportInput): [string, string] {
+  const { settings, record } = input;
+  const id = decision.backup.backupId;
+  switch (decision.verdict) {
+    case 'keep': {
+      const why = {
+        newest: `newest ${settings.keepLast}`,
+        protected: 'protected',
+        'too-young': `too young (not older than ${formatAge(settings.olderThanMs ?? 0)})`,
+        'not-available': `status ${decision.backup.status}`,
+        'unknown-age': 'no readable creation time',
+      }[decision.reason ?? 'newest'];
+      return ['kept', why];
+    }
+    case 'over-cap':
+      return ['kept', `over the cap (max-deletions ${settings.maxDeletions}): next run`];
+    case 'delete': {
+      const why =
+        `beyond the newest ${settings.keepLast}` +
+        (settings.olderThanMs === undefined
+          ? ''
+          : ` and older than ${formatAge(settings.olderThanMs)}`);
+      const failure = record.failures.find((f) => f.backup.backupId === id);
+      if (failure) return ['**not deleted**', `${why}; refused: ${failure.reason}`];
+      if (record.deleted.some((b) => b.backupId === id)) return ['deleted', why];
+      if (settings.dryRun) return ['would delete (dry run)', why];
+      return ['not deleted', `${why}; the step ended first`];
+    }
+  }
+}
+
+function headline(input: ReportInput, status: PruneStatus): string {
+  const { settings, record } = input;
+  const freed = formatSize(freedBytes(record));
+  const cluster = settings.clusterId;
+  if (status === 'DRY_RUN') {
+    return `Dry run on cluster ${cluster}: ${record.plan?.toDelete.length ?? 0} backups would be deleted`;
+  }
+  return `Pruned cluster ${cluster}: ${record.deleted.length} backups deleted, ${freed} freed (${status})`;
+}
+
+export async function writeReport(input: ReportInput, log: Log): Promise<void> {
+  const { settings, record, elapsedMs, error } = input;
+  const status = pruneStatus(input);
+  const title = headline(input, status);
+  if (!error && !input.cancelled) core.notice(log.redact(title), { title: 'Zilliz Cloud prune' });
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+
+  // Summary cells are HTML, and may quote the server: redact, then escape.
+  const safe = (text: string): string => escapeHtml(log.redact(text));
+  const now = Date.now();
+  const rules: [string, string][] = [
+    ['Cluster', settings.clusterId],
+    ['Scope', `manual ${describeScope(settings)}`],
+    ['Rules', describeRules(settings)],
+    ['Deleted', String(record.deleted.length)],
+    ['Freed', formatSize(freedBytes(record))],
+    ['Left in scope', String(keptCount(record) ?? 'unknown')],
+    ['Left over (over the cap)', String(record.plan?.leftOver.length ?? 'unknown')],
+    ['Status', status],
+    ['Time taken', formatDuration(elapsedMs)],
+  ];
+  const summary = core.summary.addHeading(`${safe(title)}`, 3).addTable([
+    [
+      { data: 'Item', header: true },
+      { data: 'Value', header: true },
+    ],
+    ...rules.map(([key, value]) => [key, safe(value)]),
+  ]);
+
+  const decisions = record.plan?.decisions ?? [];
+  if (decisions.length > 0) {
+    summary.addHeading('Backups in scope, newest first', 4).addTable([
+      ['Backup', 'Created', 'Age', 'Size', 'Result', 'Why'].map((data) => ({
+        data,
+        header: true,
+      })),
+      ...decisions.slice(0, MAX_ROWS).map((decision) => {
+        const { backup, createdAt } = decision;
+        const [result, why] = verdict(decision, input);
+        return [
+          safe(`${backup.backupName} (${backup.backupId})`),
+          safe(backup.createTime ?? '—'),
+          createdAt === undefined ? '—' : formatAge(Math.max(0, now - createdAt)),
+          backup.size === undefined ? '—' : formatSize(backup.size),
+          result,
+          safe(why),
+        ];
+      }),
+    ]);
+    if (decisions.length > MAX_ROWS) {
+      summary.addRaw(`${decisions.length - MAX_ROWS} older backups not shown.`, true);
+    }
+  }
+  if (error || input.cancelled) {
+    summary
+      .addHeading('What happened', 4)
+      .addRaw(
+        safe(error === undefined ? 'The runner stopped the step.' : errorMessage(error)),
+        true,
+      );
+  }
+  await summary.write();
+}

@@ -1,0 +1,82 @@
+// The prune action's inputs → one typed, validated Settings object. All input validation lives
+// here (on the suite's shared parsers), so that every mistake is reported, all at once, before
+// the action sends a single request.
+import * as core from '@actions/core';
+import {
+  readBackupScope,
+  readConnection,
+  type BackupScope,
+  type Connection,
+} from '../api/inputs.ts';
+import {
+  input,
+  InputError,
+  parseBoolean,
+  parseDuration,
+  parseInteger,
+  parseList,
+  quote,
+} from '../core/inputs.ts';
+
+export interface Settings extends Connection, BackupScope {
+  /** How many of the newest AVAILABLE backups in scope are always kept. */
+  keepLast: number;
+  /** When set, only backups older than this (ms) are deleted. */
+  olderThanMs: number | undefined;
+  /** Backup ids never deleted. */
+  protect: string[];
+  /** At most this many deletions per run. */
+  maxDeletions: number;
+  dryRun: boolean;
+}
+
+export const DEFAULTS = { 'keep-last': '10', 'max-deletions': '20' } as const;
+export const MAX_KEEP_LAST = 10_000;
+export const MAX_DELETIONS = 1_000;
+
+const BACKUP_ID = /^[A-Za-z0-9_-]+$/;
+
+export function readSettings(): Settings {
+  const problems: string[] = [];
+  const connection = readConnection(problems);
+  const scope = readBackupScope(problems);
+
+  const keepLast = parseInteger(
+    'keep-last',
+    input('keep-last') || DEFAULTS['keep-last'],
+    { min: 1, max: MAX_KEEP_LAST },
+    problems,
+  );
+
+  const olderThanRaw = input('older-than');
+  let olderThanMs: number | undefined;
+  if (olderThanRaw !== '') {
+    olderThanMs = parseDuration(olderThanRaw);
+    if (olderThanMs === undefined || olderThanMs === 0) {
+      problems.push(
+        `older-than: ${quote(olderThanRaw)} is not a positive age (e.g. 30d, 12h, 1d12h or a ` +
+          'number of seconds)',
+      );
+    }
+  }
+
+  const protect = parseList(core.getInput('protect'));
+  for (const id of protect) {
+    if (!BACKUP_ID.test(id)) {
+      problems.push(
+        `protect: ${quote(id)} is not a backup id (letters, digits, _ and -, e.g. backup0_1e3c0988ecb7f0d)`,
+      );
+    }
+  }
+
+  const maxDeletions = parseInteger(
+    'max-deletions',
+    input('max-deletions') || DEFAULTS['max-deletions'],
+    { min: 1, max: MAX_DELETIONS },
+    problems,
+  );
+  const dryRun = parseBoolean('dry-run', false, problems);
+
+  if (problems.length > 0) throw new InputError(problems);
+  return { ...connection, ...scope, keepLast, olderThanMs, protect, maxDeletions, dryRun };
+}
