@@ -324,7 +324,10 @@ describe('list backups', () => {
     expect(page.json.data).toMatchObject({ count: 4, currentPage: 2, pageSize: 3 });
     expect(page.json.data.backups.map((b: { backupName: string }) => b.backupName)).toEqual(['a1']);
     expect((await call('/v2/backups')).json.data.pageSize).toBe(10);
-    for (const q of ['pageSize=0', 'pageSize=101', 'pageSize=x', 'creationMethod=BOTH']) {
+    for (const q of ['pageSize=0', 'pageSize=101', 'pageSize=x']) {
+      expect((await call(`/v2/backups?${q}`)).json.code, q).toBe(96008);
+    }
+    for (const q of ['creationMethod=BOTH', 'pagesize=10', 'status=AVAILABLE']) {
       expect((await call(`/v2/backups?${q}`)).json.code, q).toBe(80000);
     }
   });

@@ -1,5 +1,5 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
-import { DEFAULT_COLLECTIONS_FIELD } from './quirks.ts';
+import { DEFAULT_COLLECTIONS_FIELD, type CountStyle } from './quirks.ts';
 
 export type RouteName = 'createBackup' | 'describeJob' | 'describeBackup' | 'listBackups';
 export type Plan = 'Dedicated' | 'Serverless' | 'Free';
@@ -37,6 +37,15 @@ export interface ExistingBackup {
   /** A CREATING backup becomes AVAILABLE this long after configure/start (never if omitted). */
   finishAfterMs?: number;
   size?: number;
+  /** What a COLLECTION backup holds (default: the first collection of the first database). */
+  collections?: { dbName?: string; collectionNames: string[] };
+}
+
+/** Text added to string fields of every API reply (a hostile or broken server). */
+export interface Injection {
+  text: string;
+  /** Only these fields (any depth, `message` included); every string field when left out. */
+  fields?: string[];
 }
 
 type FaultRoute = RouteName | '*';
@@ -63,7 +72,20 @@ export type Fault =
       message: string;
       httpStatus?: number;
     }
-  | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number };
+  | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number }
+  /** Process the request, then reply HTTP 200 with this exact body (`{"code":0}` …). */
+  | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body: string }
+  /**
+   * Another workflow's backup (MANUAL unless said) appears as this request arrives; then the
+   * request is reset before it is processed, processed and its reply dropped, or processed.
+   */
+  | {
+      route: FaultRoute;
+      times?: number;
+      kind: 'foreignBackup';
+      backup: ExistingBackup;
+      then?: 'reset' | 'commitThenDrop' | 'process';
+    };
 
 export type FaultKind = Fault['kind'];
 
@@ -84,6 +106,10 @@ export interface Scenario {
   autoBackupStartsOnCreate: boolean;
   /** Field name describe backup uses for the backed-up collections. */
   collectionsField: CollectionsField;
+  /** What list backups puts in `count`. */
+  countStyle: CountStyle;
+  /** Text injected into the string fields of every API reply. */
+  inject: Injection | undefined;
 }
 
 export interface ScenarioInput {
@@ -97,6 +123,8 @@ export interface ScenarioInput {
   faults?: Fault[];
   autoBackupStartsOnCreate?: boolean;
   collectionsField?: CollectionsField;
+  countStyle?: CountStyle;
+  inject?: Injection;
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -132,6 +160,8 @@ export function defaultScenario(): Scenario {
     faults: [],
     autoBackupStartsOnCreate: false,
     collectionsField: DEFAULT_COLLECTIONS_FIELD,
+    countStyle: 'total',
+    inject: undefined,
   };
 }
 
@@ -159,6 +189,8 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     faults: [...base.faults, ...(input.faults ?? [])],
     autoBackupStartsOnCreate: input.autoBackupStartsOnCreate ?? base.autoBackupStartsOnCreate,
     collectionsField: input.collectionsField ?? base.collectionsField,
+    countStyle: input.countStyle ?? base.countStyle,
+    inject: input.inject ?? base.inject,
   };
 }
 
@@ -171,6 +203,8 @@ const FAULT_KINDS: readonly string[] = [
   'commitThenDrop',
   'businessError',
   'delay',
+  'commitThenReply',
+  'foreignBackup',
 ];
 const ROUTES: readonly string[] = [
   'createBackup',

@@ -203,6 +203,11 @@ export class SimState {
     );
   }
 
+  /** Another workflow's backup appears now (MANUAL unless the spec says otherwise). */
+  addForeign(spec: ExistingBackup, now: number): void {
+    this.addExisting({ creationMethod: 'MANUAL', ...spec }, now);
+  }
+
   private addExisting(spec: ExistingBackup, now: number): void {
     const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
     const cluster = this.cluster(clusterId)!;
@@ -213,7 +218,14 @@ export class SimState {
     const collections =
       backupType === 'CLUSTER' || !first
         ? all
-        : [{ dbName: first.dbName, collectionNames: first.collectionNames.slice(0, 1) }];
+        : spec.collections
+          ? [
+              {
+                dbName: spec.collections.dbName ?? 'default',
+                collectionNames: [...spec.collections.collectionNames],
+              },
+            ]
+          : [{ dbName: first.dbName, collectionNames: first.collectionNames.slice(0, 1) }];
     this.backupRecords.push({
       backupId: spec.backupId ?? names.backupId,
       backupName: spec.backupName ?? names.backupName,

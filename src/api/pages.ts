@@ -7,6 +7,8 @@ import type { Transport } from './transport.ts';
 // Enough for any real cluster (5,000 items); stops a misbehaving server from paging us forever.
 const MAX_PAGES = 50;
 export const PAGE_SIZE = 100;
+/** Pages are asked for at most this often: well under the documented 20 requests per second. */
+export const PAGE_SPACING_MS = 100;
 
 export async function readAllPages<T>(
   transport: Transport,
@@ -17,6 +19,7 @@ export async function readAllPages<T>(
   toItem: (item: unknown, requestId: string | undefined, label: string) => T,
 ): Promise<T[]> {
   const items: T[] = [];
+  let lastAskedAt = 0;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const search = new URLSearchParams({
       ...query,
@@ -24,12 +27,22 @@ export async function readAllPages<T>(
       currentPage: String(page),
     });
     const label = `GET ${path}?${search}`;
-    const reply = await transport.read(`${path}?${search}`, label);
-    const list = reply.data[field];
-    if (!Array.isArray(list)) {
-      throw new MalformedReplyError(label, `reply has no "${field}" list`, reply.requestId, false);
-    }
-    items.push(...list.map((item: unknown) => toItem(item, reply.requestId, label)));
+    const wait = lastAskedAt + PAGE_SPACING_MS - Date.now();
+    if (wait > 0) await transport.sleep(wait, `page ${page} of ${path}`);
+    lastAskedAt = Date.now();
+    const list = await transport.read(`${path}?${search}`, label, (reply) => {
+      const entries = reply.data[field];
+      if (!Array.isArray(entries)) {
+        throw new MalformedReplyError(
+          label,
+          `reply has no "${field}" list`,
+          reply.requestId,
+          false,
+        );
+      }
+      return entries.map((item: unknown) => toItem(item, reply.requestId, label));
+    });
+    items.push(...list);
     if (list.length < PAGE_SIZE) return items;
   }
   throw new MalformedReplyError(

@@ -1,5 +1,6 @@
-// Building blocks of the job summaries. Summary cells are HTML: any text that may quote the
-// server goes through escapeHtml here, once.
+// Building blocks of the job summaries. The summary is Markdown with HTML blocks: any text that
+// may quote the server goes through escapeText here, once, and is placed inside an HTML block,
+// where Markdown (links, images, emphasis) is not interpreted.
 
 /** 1536 → "1.5 KiB (1536 bytes)". */
 export function formatSize(bytes: number): string {
@@ -14,7 +15,25 @@ export function formatSize(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
 
-/** Summary cells are HTML: server messages must not be able to inject markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Server text as plain text in a summary cell, heading or paragraph, all of which are HTML
+ * blocks: no markup gets through, and line breaks become <br>, so that the text never ends the
+ * block it sits in (a blank line would, and what follows would be read as Markdown, links and
+ * images included). Inside the block, Markdown is not interpreted.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c).replace(/\r\n|\r|\n/g, '<br>');
+}
+
+/** A paragraph of escaped text, as an HTML block. */
+export function textBlock(text: string): string {
+  return `<p>${escapeText(text)}</p>`;
 }
