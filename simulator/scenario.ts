@@ -73,8 +73,11 @@ export type Fault =
       httpStatus?: number;
     }
   | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number }
-  /** Process the request, then reply HTTP 200 with this exact body (`{"code":0}` …). */
-  | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body: string }
+  /**
+   * Process the request, then reply HTTP 200 with this exact body (`{"code":0}` …), or with the
+   * real reply less the `omit` fields of its data.
+   */
+  | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body?: string; omit?: string[] }
   /**
    * Another workflow's backup (MANUAL unless said) appears as this request arrives; then the
    * request is reset before it is processed, processed and its reply dropped, or processed.

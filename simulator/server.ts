@@ -138,6 +138,16 @@ function inject(value: unknown, injection: Injection, field = ''): unknown {
   return value;
 }
 
+/** The envelope with these fields left out of its data. */
+function omitData(body: unknown, fields: string[]): unknown {
+  const envelope = body as { data?: Record<string, unknown> };
+  if (typeof envelope.data !== 'object' || envelope.data === null) return body;
+  const data = Object.fromEntries(
+    Object.entries(envelope.data).filter(([key]) => !fields.includes(key)),
+  );
+  return { ...envelope, data };
+}
+
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return m?.[1] === apiKey;
@@ -261,7 +271,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     }
     if (fault?.kind === 'commitThenReply') {
       rec.status = 200;
-      send(res, 200, { 'content-type': 'application/json', requestid: newRequestId() }, fault.body);
+      send(
+        res,
+        200,
+        { 'content-type': 'application/json', requestid: newRequestId() },
+        fault.body ?? JSON.stringify(omitData(reply.body, fault.omit ?? [])),
+      );
       return;
     }
     if (fault?.kind === 'delay') await sleep(fault.delayMs);
