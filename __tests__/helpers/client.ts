@@ -18,6 +18,7 @@ export function testLog(lines: string[]): Log {
     info: (message) => lines.push(message),
     warning: (message) => lines.push(`warning: ${message}`),
     redact: (text) => text,
+    clean: (text) => text,
   };
 }
 

@@ -127,7 +127,7 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
 export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   const { settings, record, elapsedMs, error } = input;
   const title = headline(input);
-  if (record.backupId && !error) core.notice(log.redact(title), { title: 'Zilliz Cloud backup' });
+  if (record.backupId && !error) core.notice(log.clean(title), { title: 'Zilliz Cloud backup' });
 
   const rows: [string, string][] = [
     ['Cluster', settings.clusterId],

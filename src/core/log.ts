@@ -9,6 +9,8 @@ export interface Log {
   info(message: string): void;
   warning(message: string): void;
   redact: Redactor;
+  /** Redacted and neutralized: for text handed to @actions/core (setFailed, notice) directly. */
+  clean(text: string): string;
 }
 
 /**
@@ -35,5 +37,6 @@ export function createLog(redact: Redactor): Log {
     info: (message) => core.info(clean(message)),
     warning: (message) => core.warning(clean(message)),
     redact,
+    clean,
   };
 }
