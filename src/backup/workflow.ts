@@ -269,6 +269,8 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
   const { client, settings, log, record } = ctx;
   const body = createBody(settings);
   let outcomeUnknown = false;
+  /** Other workflows' backups that explained a refusal and have finished since. */
+  const accounted = new Set<string>();
   for (let attempt = 0; ;) {
     let created: CreatedBackup;
     try {
@@ -291,9 +293,20 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
       if (error instanceof ApiError && REQUEST_ERROR_CODES.has(error.code)) throw error;
       if (error instanceof ApiError) {
         // Possibly "busy": did a backup start between our check and our create?
-        const running = (await client.listBackups(settings.clusterId)).filter(
-          (b) => b.status === 'CREATING',
+        const list = await client.listBackups(settings.clusterId);
+        const running = list.filter((b) => b.status === 'CREATING');
+        // One that started and already finished since (the list came late) explains it too.
+        const finished = list.filter(
+          (b) => b.status === 'AVAILABLE' && !known.has(b.backupId) && !accounted.has(b.backupId),
         );
+        if (running.length === 0 && finished.length > 0) {
+          for (const b of finished) accounted.add(b.backupId);
+          log.info(
+            `The create was refused (${error.serverMessage}, code ${error.code}) while backup ` +
+              `${describeBackups(finished)} ran; it has finished: creating ours again.`,
+          );
+          continue;
+        }
         if (running.length > 0) {
           log.info(
             `The create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
