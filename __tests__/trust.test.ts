@@ -45,8 +45,8 @@ describe('whose backup is it', () => {
     expect(namesOf(result.outputs.backupId)).toEqual(['orders']);
     expect(result.outputs.jobId).toBe(sim().jobs()[0]?.jobId);
     expect(result.stdout).not.toContain('it is ours');
-    // The foreign backup was a busy cluster: waited for, then ours was created.
-    expect(result.summary).toContain(`Waited first for</td><td>${foreign?.backupId}`);
+    // Our create was made again (after waiting for the foreign one if it still ran).
+    expect(requests('createBackup').length).toBeGreaterThanOrEqual(2);
   });
 
   it('adopts its own backup, not the other workflow one, after a lost reply', async () => {
