@@ -154,6 +154,16 @@ describe('create backup', () => {
       [collection(['nope']), undefined, 90001, 'The collection nope does not exist.'],
       [collection(['orders'], 'nodb'), undefined, 80000, /database nodb/],
       [{ ...cluster, crossRegionCopies: [{ region: 'x' }] }, undefined, 80000, /crossRegion/],
+      [{ ...cluster, backupName: 'mine' }, undefined, 80000, 'unknown field backupName'],
+      [
+        {
+          backupType: 'COLLECTION',
+          dbCollections: [{ collectionNames: ['orders'], collections: ['orders'] }],
+        },
+        undefined,
+        80000,
+        'unknown field dbCollections[0].collections',
+      ],
       [cluster, 'in01-0000000000000000', 80020, ERR.unknownCluster.message],
       [cluster, SERVERLESS_CLUSTER_ID, 80021, 'Serverless cluster not support this operation.'],
     ];

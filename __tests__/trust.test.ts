@@ -98,6 +98,24 @@ describe('whose backup is it', () => {
     expect(result.summary).toContain('Backups that may be ours');
   });
 
+  it('creates again when the backup that made the cluster busy has finished by the next list', async () => {
+    sim().configure({
+      faults: [
+        {
+          route: 'createBackup',
+          kind: 'foreignBackup',
+          backup: { ...otherCollections, status: 'AVAILABLE' },
+          then: 'busy',
+        },
+      ],
+    });
+    const result = await runInProcess(sim(), orders);
+    expect(result.failed).toBe(false);
+    expect(requests('createBackup')).toHaveLength(2);
+    expect(namesOf(result.outputs.backupId)).toEqual(['orders']);
+    expect(result.stdout).toContain('it has finished: creating ours again');
+  });
+
   it.each([
     ['"code": 0 without data', '{"code":0}'],
     ['data without any id', '{"code":0,"data":{}}'],

@@ -80,14 +80,15 @@ export type Fault =
   | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body?: string; omit?: string[] }
   /**
    * Another workflow's backup (MANUAL unless said) appears as this request arrives; then the
-   * request is reset before it is processed, processed and its reply dropped, or processed.
+   * request is reset before it is processed, processed and its reply dropped, refused as busy
+   * (as if the other backup had still been running), or processed.
    */
   | {
       route: FaultRoute;
       times?: number;
       kind: 'foreignBackup';
       backup: ExistingBackup;
-      then?: 'reset' | 'commitThenDrop' | 'process';
+      then?: 'reset' | 'commitThenDrop' | 'busy' | 'process';
     };
 
 export type FaultKind = Fault['kind'];

@@ -7,7 +7,7 @@ import { createBackup, describeBackup, describeJob, fail, listBackups } from './
 import type { ApiReply } from './handlers.ts';
 import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
 import { checkScenarioInput } from './scenario.ts';
-import type { Injection, RouteName, ScenarioInput } from './scenario.ts';
+import type { Fault, Injection, RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
 import type { SimBackup, SimJob } from './state.ts';
 
@@ -235,7 +235,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
 
     const fault = faults.take(rec.route);
     if (fault) rec.fault = fault.kind;
-    let after = fault?.kind;
+    let after: Fault['kind'] | 'busy' | undefined = fault?.kind;
     if (fault?.kind === 'foreignBackup') {
       state.addForeign(fault.backup, Date.now());
       after = fault.then === 'process' || fault.then === undefined ? undefined : fault.then;
@@ -257,6 +257,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         send(res, r.status, headers, r.body);
         return;
       }
+      case 'busy':
+        rec.status = 200;
+        sendJson(res, 200, fail(ERR.manualBackupInProgress).body);
+        return;
       case 'businessError':
         if (fault?.kind !== 'businessError') return;
         rec.status = fault.httpStatus ?? 200;
