@@ -190,7 +190,7 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
   return new Set(backups.map((b) => b.backupId));
 }
 
-/** At most this many new backups are described when looking for ours. */
+/** More new backups than this after a lost create reply: too many to describe, UNKNOWN. */
 const MAX_CANDIDATES = 10;
 
 /**
@@ -207,9 +207,25 @@ async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Pro
       (b.status === 'CREATING' || b.status === 'AVAILABLE') &&
       (b.backupType === undefined || b.backupType === settings.backupType),
   );
+  if (fresh.length > MAX_CANDIDATES) {
+    ctx.record.status = 'UNKNOWN';
+    throw new BackupUnknownError(
+      `the reply to our create was lost, and ${fresh.length} new backups have appeared on the ` +
+        'cluster since: too many to tell which is ours, so none is reported as ours and no ' +
+        'other backup is created',
+    );
+  }
   const matches: BackupInfo[] = [];
-  for (const candidate of fresh.slice(0, MAX_CANDIDATES)) {
-    const backup = await client.describeBackup(settings.clusterId, candidate.backupId);
+  for (const candidate of fresh) {
+    let backup: BackupInfo;
+    try {
+      backup = await client.describeBackup(settings.clusterId, candidate.backupId);
+    } catch (error) {
+      // Deleted since it was listed: not ours to adopt either way.
+      if (error instanceof ApiError) continue;
+      throw error;
+    }
+    if (backup.status !== 'CREATING' && backup.status !== 'AVAILABLE') continue;
     if (backup.backupType !== undefined && backup.backupType !== settings.backupType) continue;
     if (
       settings.backupType === 'COLLECTION' &&
