@@ -167,7 +167,7 @@ describe('errors', () => {
       .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain(
-      'reply field "backupId" is 42 instead of a non-empty string',
+      'reply field "backupId" is not an id (letters, digits, "_" and "-", at most 128): 42',
     );
   });
 

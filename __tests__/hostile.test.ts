@@ -1,12 +1,11 @@
 // A hostile or merely odd server, and two workflows at once: server text never becomes a
-// workflow command or summary markup, bodies and retries are bounded, paging ignores `count`, the
-// timeout is used to its end, and no workflow reports another's backup as its own.
+// workflow command or summary markup, bodies and retries are bounded, paging ignores `count`,
+// and no workflow reports another's backup as its own.
 import { describe, expect, it } from 'vitest';
 import { runBundled, type BundledRun, type Inputs } from '../scripts/runner.ts';
 import { DEFAULT_CLUSTER_ID, type ExistingBackup } from '../simulator/server.ts';
 import { neutralizeCommands } from '../src/core/log.ts';
 import { RETRY_FLOOR_MS, retryDelay } from '../src/core/retry.ts';
-import { pollInterval } from '../src/core/schedule.ts';
 import { escapeText } from '../src/core/summary.ts';
 import { clientFor } from './helpers/client.ts';
 import { runInProcess } from './helpers/inprocess.ts';
@@ -40,7 +39,7 @@ function commandLines(stdout: string): string[] {
 function expectPlainSummary(summary: string): void {
   const lines = summary.replace(/\n+$/, '').split('\n');
   for (const line of lines) expect(line, 'summary line').toMatch(/^</);
-  expect(summary).not.toMatch(/<img|<a /);
+  expect(summary).not.toMatch(/<img|<a |\]\(|https:\/\//);
   expect(summary).toContain('INJECTED');
 }
 
@@ -85,6 +84,9 @@ describe('server text is data', () => {
       'a\n›  ::add-mask::x\n› ::error::y ## [z]',
     );
     expect(escapeText('<b>&"\'\n\nx')).toBe('&lt;b&gt;&amp;&quot;&#39;<br><br>x');
+    expect(escapeText('![i](https://evil.example/i.png) www.evil.example')).toBe(
+      '!&#91;i&#93;(https&#58;//evil.example/i.png) www&#46;evil.example',
+    );
   });
 });
 
@@ -163,20 +165,6 @@ describe('listing', () => {
       expect((pages[1]?.receivedAt ?? 0) - (pages[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(80);
     },
   );
-});
-
-describe('the clock', () => {
-  it('makes the last check close to the deadline and fails within a second after it', async () => {
-    sim().configure({ jobDurationMs: 600_000 });
-    const started = Date.now();
-    const result = await runInProcess(sim(), { timeout: '4s' }, { interval: pollInterval });
-    expect(result.failed).toBe(true);
-    expect(result.outputs.status).toBe('TIMED_OUT');
-    const last = requests('describeJob').at(-1)?.receivedAt ?? 0;
-    // A fixed 1 s margin made the last check at 3 s at the latest.
-    expect(last - started).toBeGreaterThanOrEqual(3_500);
-    expect(result.durationMs).toBeLessThan(5_000);
-  });
 });
 
 describe('SIGTERM while the create is in flight', () => {

@@ -2,15 +2,9 @@
 // of the public reference (which fields are optional, `collections` vs `dbCollections`) are
 // decided here.
 import { EmptyReplyError, MalformedReplyError } from './errors.ts';
+import { requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
-import {
-  isObject,
-  optionalName,
-  requireId,
-  requireString,
-  type Reply,
-  type Transport,
-} from './transport.ts';
+import { isObject, optionalName, requireString, type Reply, type Transport } from './transport.ts';
 
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 

@@ -3,11 +3,11 @@
 // and database names. Built on core/inputs.ts; each action's settings add their own inputs.
 import * as core from '@actions/core';
 import { input, parseBaseUrl, parseTimeout, quote } from '../core/inputs.ts';
+import { CLUSTER_ID } from './ids.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
 export const DEFAULT_TIMEOUT = '1h';
 
-const CLUSTER_ID = /^[A-Za-z0-9-]+$/;
 const MILVUS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_NAME_LENGTH = 255;
 

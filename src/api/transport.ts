@@ -22,8 +22,6 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_MESSAGE_CHARS = 300;
 /** A read whose replies keep coming back malformed is given up after this many more tries. */
 const MALFORMED_RETRIES = 4;
-/** Ids the action writes to outputs and puts in URL paths. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -256,21 +254,6 @@ export function requireString(reply: Reply, field: string, label: string): strin
     throw new MalformedReplyError(
       label,
       `reply field "${field}" is ${found}`,
-      reply.requestId,
-      false,
-    );
-  }
-  return value;
-}
-
-/** An id the action will output and put in URL paths: letters, digits, '_' and '-' only. */
-export function requireId(reply: Reply, field: string, label: string): string {
-  const value = requireString(reply, field, label);
-  if (!ID_PATTERN.test(value)) {
-    throw new MalformedReplyError(
-      label,
-      `reply field "${field}" is not an id (letters, digits, "_" and "-", at most 128): ` +
-        shorten(JSON.stringify(value), 80),
       reply.requestId,
       false,
     );

@@ -10,12 +10,8 @@ export const POLL_MIN_MS = 1_000;
 export const POLL_MAX_MS = 30_000;
 export const POLL_FRACTION = 0.1;
 export const POLL_MARGIN_MS = 50;
-/**
- * The last check is made as late as its reply still fits before the deadline: the slowest check
- * so far, plus this much for what follows it. A fixed margin would waste the end of the budget
- * (a 1 s margin left a 4 s timeout giving up after 3.2 s).
- */
-const LAST_CHECK_SLACK_MS = 100;
+/** The last check is made this long before the deadline, so that its reply still fits. */
+const LAST_CHECK_MARGIN_MS = 1_000;
 
 export type PollInterval = (waitedMs: number) => number;
 
@@ -26,7 +22,7 @@ export const pollInterval: PollInterval = (waitedMs) =>
  * Calls `check` until it returns a value, on the schedule above: the first call one interval
  * after the start (whoever calls this has just looked), each next one measured from the previous
  * call's start (so slow replies do not stretch the schedule). The last call is made just before
- * the deadline, as close to it as the slowest call so far allows; after it, DeadlineExceededError.
+ * the deadline; after it, DeadlineExceededError.
  */
 export async function pollUntil<T>(
   deadline: Deadline,
@@ -35,20 +31,18 @@ export async function pollUntil<T>(
   interval: PollInterval = pollInterval,
 ): Promise<T> {
   const waitStart = Date.now();
-  let slowestMs = 0;
-  const lastCheckAt = (): number => deadline.at - slowestMs - LAST_CHECK_SLACK_MS;
-  let next = Math.min(waitStart + interval(0), lastCheckAt());
+  const lastCheckAt = deadline.at - LAST_CHECK_MARGIN_MS;
+  let next = Math.min(waitStart + interval(0), lastCheckAt);
   for (;;) {
     await deadline.sleep(Math.max(0, next - Date.now()), `the next check of ${what}`);
     const checkStart = Date.now();
     const result = await check();
     if (result !== undefined) return result;
-    slowestMs = Math.max(slowestMs, Date.now() - checkStart);
-    if (checkStart >= lastCheckAt()) {
+    if (checkStart >= lastCheckAt) {
       throw new DeadlineExceededError(
         `the ${formatDuration(deadline.timeoutMs)} timeout passed while waiting for ${what}`,
       );
     }
-    next = Math.min(checkStart + interval(checkStart - waitStart), lastCheckAt());
+    next = Math.min(checkStart + interval(checkStart - waitStart), lastCheckAt);
   }
 }

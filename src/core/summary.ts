@@ -21,16 +21,25 @@ const ENTITIES: Record<string, string> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&#39;',
+  // Markdown reads no structure from character references: no link or image can start.
+  '[': '&#91;',
+  ']': '&#93;',
 };
 
 /**
  * Server text as plain text in a summary cell, heading or paragraph, all of which are HTML
  * blocks: no markup gets through, and line breaks become <br>, so that the text never ends the
  * block it sits in (a blank line would, and what follows would be read as Markdown, links and
- * images included). Inside the block, Markdown is not interpreted.
+ * images included). Inside the block, Markdown is not interpreted; should the text land outside
+ * one all the same, brackets are references (no link or image) and web addresses are broken up
+ * (no autolink).
  */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c).replace(/\r\n|\r|\n/g, '<br>');
+  return text
+    .replace(/[&<>"'[\]]/g, (c) => ENTITIES[c] ?? c)
+    .replace(/:\/\//g, '&#58;//')
+    .replace(/\bwww\./gi, (www) => `${www.slice(0, 3)}&#46;`)
+    .replace(/\r\n|\r|\n/g, '<br>');
 }
 
 /** A paragraph of escaped text, as an HTML block. */
