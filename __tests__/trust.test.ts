@@ -142,6 +142,23 @@ describe('whose backup is it', () => {
   });
 });
 
+describe('business codes of the v2 table', () => {
+  it.each([
+    [96008, 'final', 1],
+    [96037, 'final', 1],
+    [96038, 'possibly busy: the list is checked', 2],
+  ])('sorts a create refused with %i as %s', async (code, _, lists) => {
+    sim().configure({
+      faults: [{ route: 'createBackup', kind: 'businessError', code, message: 'Refused.' }],
+    });
+    const result = await runInProcess(sim(), {});
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toContain(`error ${code}: Refused.`);
+    expect(requests('listBackups')).toHaveLength(lists);
+    expect(requests('createBackup')).toHaveLength(1);
+  });
+});
+
 describe('success means a usable backup', () => {
   it('outputs the backed-up collections of a collection backup', async () => {
     const result = await runInProcess(sim(), {

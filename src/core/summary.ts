@@ -46,3 +46,6 @@ export function escapeText(text: string): string {
 export function textBlock(text: string): string {
   return `<p>${escapeText(text)}</p>`;
 }
+
+/** The earlier name of escapeText. */
+export const escapeHtml = escapeText;
