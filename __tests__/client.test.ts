@@ -39,7 +39,7 @@ describe('requests', () => {
 
   it('describes the job with its string progress', async () => {
     const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
-    const job = await api.client.describeJob(created.jobId);
+    const job = await api.client.describeJob(created.jobId as string);
     expect(['PENDING', 'IN_PROGRESS']).toContain(job.status);
     expect(typeof job.progress).toBe('string');
   });
@@ -107,17 +107,51 @@ describe('errors', () => {
     expect((error as ApiError).requestId).toBeTruthy();
   });
 
-  it('names a missing field of a success reply, with the request id', async () => {
+  it('takes a create reply without jobId or data as it is (the spec requires neither)', async () => {
     sim.configure({
       faults: [
-        jsonReply('createBackup', { code: 0, data: { backupId: 'backup1_x', backupName: 'n' } }),
+        jsonReply('createBackup', { code: 0, data: { backupId: 'backup1_x' } }),
+        jsonReply('createBackup', { code: 0 }),
       ],
+    });
+    const partial = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    expect(partial).toMatchObject({ backupId: 'backup1_x', backupName: undefined });
+    expect(partial.jobId).toBeUndefined();
+    const empty = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    expect(empty.backupId).toBeUndefined();
+  });
+
+  it('names a missing field of a read reply after asking again, with the request id', async () => {
+    sim.configure({ faults: [jsonReply('describeJob', { code: 0, data: { jobId: 'j' } }, 5)] });
+    const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedReplyError);
+    expect((error as Error).message).toContain('reply field "status" is missing');
+    expect((error as Error).message).toMatch(/request id [0-9a-f]{32}/);
+    expect(sim.requests.filter((r) => r.route === 'describeJob')).toHaveLength(5);
+  });
+
+  it('asks again after one malformed read reply ("code": 0 without data)', async () => {
+    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    sim.configure({ faults: [jsonReply('describeJob', { code: 0 })] });
+    const job = await api.client.describeJob(created.jobId as string);
+    expect(job.jobId).toBe(created.jobId);
+    expect(sim.requests.filter((r) => r.route === 'describeJob')).toHaveLength(2);
+  });
+
+  it.each([
+    ['a line break', 'backup1_x\n::set-output name=x::y'],
+    ['a slash', '../../v2/other'],
+    ['spaces', 'backup 1'],
+  ])('refuses a backup id with %s: never an output or a path', async (_, backupId) => {
+    sim.configure({
+      faults: [jsonReply('createBackup', { code: 0, data: { backupId, jobId: 'job-1' } })],
     });
     const error = await api.client
       .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);
-    expect((error as Error).message).toContain('reply field "jobId" is missing');
+    expect((error as Error).message).toContain('reply field "backupId" is not an id');
+    expect((error as Error).message).not.toContain('\n');
   });
 
   it('names a field of the wrong type', async () => {
@@ -133,13 +167,13 @@ describe('errors', () => {
       .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain(
-      'reply field "backupId" is 42 instead of a non-empty string',
+      'reply field "backupId" is not an id (letters, digits, "_" and "-", at most 128): 42',
     );
   });
 
   it('rejects a 2xx JSON reply without "code"', async () => {
     sim.configure({
-      faults: [jsonReply('describeJob', '{"data":{}}')],
+      faults: [jsonReply('describeJob', '{"data":{}}', 5)],
     });
     const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);
@@ -178,7 +212,7 @@ describe('retries of reads', () => {
         { route: 'describeJob', kind: 'status', status: 503 },
       ],
     });
-    const job = await api.client.describeJob(created.jobId);
+    const job = await api.client.describeJob(created.jobId as string);
     expect(job.jobId).toBe(created.jobId);
     expect(routeRequests('describeJob')).toHaveLength(4);
     const retries = api.lines.filter((line) => line.includes('; retry '));

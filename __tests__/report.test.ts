@@ -1,6 +1,6 @@
 // The words a user reads first: the headline, sizes, and what to do next.
 import { describe, expect, it } from 'vitest';
-import type { BackupRecord } from '../src/backup/workflow.ts';
+import { newRecord, type BackupRecord } from '../src/backup/workflow.ts';
 import { DeadlineExceededError } from '../src/core/deadline.ts';
 import { ApiError, NetworkError } from '../src/api/errors.ts';
 import { headline, nextSteps } from '../src/backup/report.ts';
@@ -20,13 +20,12 @@ const settings: Settings = {
   copyToRegions: [],
 };
 const created: BackupRecord = {
-  adopted: false,
-  waitedFor: [],
+  ...newRecord(),
   backupId: 'backup1_a',
   backupName: 'Dedicated-01_backup1',
   jobId: 'job-1',
 };
-const none: BackupRecord = { adopted: false, waitedFor: [] };
+const none: BackupRecord = newRecord();
 
 describe('headline', () => {
   it.each([

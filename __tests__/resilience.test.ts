@@ -36,7 +36,7 @@ describe('a create whose outcome is unknown', () => {
     expect(requests('describeJob')).toHaveLength(0);
     expect(requests('describeBackup').length).toBeGreaterThan(1);
     expect(result.stdout).toMatch(
-      /::warning::The reply to a create was lost, but backup .* it is ours, so no second backup is made/,
+      /::warning::The reply to our create was lost .*, but backup .* it is ours, so no second backup is made/,
     );
     expect(result.summary).toContain(
       'unknown (the create reply was lost; backup adopted from the list)',
@@ -112,7 +112,7 @@ describe('a create whose outcome is unknown', () => {
     expect(manualBackups()).toHaveLength(1);
     expect(result.outputs.backupId).toBe(manualBackups()[0]?.backupId);
     expect(result.stdout).toMatch(
-      /::warning::The reply to a create was lost.*\(last answer: .*40003/,
+      /::warning::The reply to our create was lost \(last answer: .*40003/,
     );
   });
 

@@ -388,7 +388,7 @@ describe('a cluster backup', () => {
       },
     ]);
     expect(result.summary).toContain(`<td>${clusterId}</td>`);
-    expect(result.summary).toContain("new cluster's endpoint");
+    expect(result.summary).toContain('new cluster&#39;s endpoint');
     expect(result.summary).not.toContain(result.outputs.password);
     expect(result.stdout.split(`::add-mask::${result.outputs.password}`).join('')).not.toContain(
       result.outputs.password,

@@ -20,6 +20,8 @@ describe('a cluster backup', () => {
       jobId: sim().jobs()[0]?.jobId,
       status: 'SUCCESSFUL',
       backupSize: String(backup?.size),
+      // The published examples' flat form names no database.
+      collections: JSON.stringify([{ collectionNames: ['orders', 'items', 'users'] }]),
     });
     expect(requests('createBackup')[0]?.body).toEqual({ backupType: 'CLUSTER' });
     expect(requests('describeJob').length).toBeGreaterThan(1);
@@ -146,7 +148,8 @@ describe('failures', () => {
     expect(result.outputs).toEqual({});
     expect(requests('createBackup')).toHaveLength(0);
     expect(result.summary).toContain('not its name');
-    expect(result.summary).toContain('base-url: https://api.cloud.zilliz.com.cn');
+    // Our own advice is escaped like server text: no autolink.
+    expect(result.summary).toContain('base-url: https&#58;//api.cloud.zilliz.com.cn');
   });
 
   it('fails on a Serverless cluster with advice', async () => {
@@ -182,13 +185,32 @@ describe('failures', () => {
     expect(result.summary).not.toContain(sim().apiKey);
   });
 
-  it('warns and leaves out the size when the backup is not AVAILABLE yet', async () => {
-    sim().configure({ availableDelayMs: 60_000 });
+  it('waits for a backup that is still CREATING after its job succeeded', async () => {
+    sim().configure({ availableDelayMs: 300 });
     const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.outputs.status).toBe('SUCCESSFUL');
-    expect(result.outputs.backupSize).toBeUndefined();
-    expect(result.stdout).toMatch(/::warning::Backup \S+ is reported CREATING, not AVAILABLE yet/);
+    expect(result.outputs.backupSize).toBe(String(sim().backups()[0]?.size));
+    expect(result.stdout).toMatch(/Backup \S+: CREATING .*\n(.*\n)*Backup \S+: AVAILABLE/);
+  });
+
+  it('is not a success when the backup reads DELETED after its job succeeded', async () => {
+    sim().configure({
+      faults: [
+        jsonReply('describeBackup', {
+          code: 0,
+          data: { backupId: 'backup1_x', backupName: 'b', status: 'DELETED', size: 0 },
+        }),
+      ],
+    });
+    const result = await runInProcess(sim(), {});
+    expect(result.failed).toBe(true);
+    expect(result.outputs.status).toBe('FAILED');
+    expect(result.outputs.backupId).toBe(sim().backups()[0]?.backupId);
+    expect(result.outputs.collections).toBeUndefined();
+    expect(result.stdout).toMatch(
+      /::error::.*is DELETED instead of AVAILABLE although its job job-\S+ reported SUCCESSFUL/,
+    );
   });
 
   it('keeps waiting through an undocumented job status, and logs it', async () => {
@@ -269,7 +291,7 @@ describe('a backup already in progress', () => {
     const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.stdout).toMatch(
-      /Create was refused \(.*automatic backup is in progress\.?, code 40003\)/,
+      /create was refused \(.*automatic backup is in progress\.?, code 40003\)/,
     );
     expect(requests('createBackup')).toHaveLength(2);
     expect(

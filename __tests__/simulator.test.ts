@@ -154,6 +154,16 @@ describe('create backup', () => {
       [collection(['nope']), undefined, 90001, 'The collection nope does not exist.'],
       [collection(['orders'], 'nodb'), undefined, 80000, /database nodb/],
       [{ ...cluster, crossRegionCopies: [{ region: 'x' }] }, undefined, 80000, /crossRegion/],
+      [{ ...cluster, backupName: 'mine' }, undefined, 80000, 'unknown field backupName'],
+      [
+        {
+          backupType: 'COLLECTION',
+          dbCollections: [{ collectionNames: ['orders'], collections: ['orders'] }],
+        },
+        undefined,
+        80000,
+        'unknown field dbCollections[0].collections',
+      ],
       [cluster, 'in01-0000000000000000', 80020, ERR.unknownCluster.message],
       [cluster, SERVERLESS_CLUSTER_ID, 80021, 'Serverless cluster not support this operation.'],
     ];
@@ -324,7 +334,10 @@ describe('list backups', () => {
     expect(page.json.data).toMatchObject({ count: 4, currentPage: 2, pageSize: 3 });
     expect(page.json.data.backups.map((b: { backupName: string }) => b.backupName)).toEqual(['a1']);
     expect((await call('/v2/backups')).json.data.pageSize).toBe(10);
-    for (const q of ['pageSize=0', 'pageSize=101', 'pageSize=x', 'creationMethod=BOTH']) {
+    for (const q of ['pageSize=0', 'pageSize=101', 'pageSize=x']) {
+      expect((await call(`/v2/backups?${q}`)).json.code, q).toBe(96008);
+    }
+    for (const q of ['creationMethod=BOTH', 'pagesize=10', 'status=AVAILABLE']) {
       expect((await call(`/v2/backups?${q}`)).json.code, q).toBe(80000);
     }
   });

@@ -1,8 +1,8 @@
 // `npm run chaos`: the bundled action against the simulator through a matrix of fault scenarios,
 // many rounds each with random faults, and a table of what matters: backups made per run
-// (exactly one where one was asked), outputs lost (none), and the longest step against its
-// timeout.
-//   node scripts/chaos.ts [--rounds 10] [--concurrency 3] [--seed 1]
+// (exactly one per workflow where one was asked), outputs lost (none), backups reported by a
+// workflow that did not make them (none), and the longest step against its timeout.
+//   node scripts/chaos.ts [--rounds 10] [--concurrency 3] [--seed 1] [--only <part of a name>]
 import { parseArgs } from 'node:util';
 import {
   startSimulator,
@@ -11,13 +11,14 @@ import {
   type ScenarioInput,
 } from '../simulator/server.ts';
 import { pool } from './pool.ts';
-import { runBundled, type BundledRun } from './runner.ts';
+import { runBundled, type BundledRun, type Inputs } from './runner.ts';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
+    only: { type: 'string' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -67,6 +68,8 @@ interface Scenario {
   /** Expected `status` output, when a backup exists. */
   status?: string;
   setup: (random: Random) => ScenarioInput;
+  /** Workflows run at once on the cluster, by their own inputs; one cluster backup if left out. */
+  workflows?: Inputs[];
 }
 
 /** What most scenarios must end with, faults or not: one backup, SUCCESSFUL, well in time. */
@@ -156,6 +159,22 @@ const SCENARIOS: Scenario[] = [
     }),
   },
   {
+    name: 'two workflows, different collections, first create lost or reset',
+    ...ONE_SUCCESSFUL_BACKUP,
+    backups: 2,
+    workflows: [
+      { 'backup-type': 'COLLECTION', collections: 'orders' },
+      { 'backup-type': 'COLLECTION', collections: 'items, users' },
+    ],
+    setup: (random) => ({
+      faults: [
+        { route: 'createBackup', kind: pick(random, ['commitThenDrop', 'reset'] as const) },
+        ...(random() < 0.5 ? [transientFault(random, 'createBackup')] : []),
+        ...flakyReads(random),
+      ],
+    }),
+  },
+  {
     name: 'hung server (accepts, never answers)',
     timeout: '3s',
     timeoutMs: 3_000,
@@ -169,6 +188,8 @@ interface Round {
   passed: boolean;
   backups: number;
   outputsLost: number;
+  /** Runs whose backupId names a backup that does not hold what they asked for. */
+  wrongful: number;
   durationMs: number;
   problem?: string;
 }
@@ -178,42 +199,70 @@ async function runRound(scenario: Scenario, seed: number): Promise<Round> {
   const sim = await startSimulator({
     scenario: { jobDurationMs: 1_000, ...scenario.setup(random) },
   });
-  let run: BundledRun;
+  const workflows = scenario.workflows ?? [{}];
+  let runs: BundledRun[];
   try {
-    run = await runBundled({
-      'api-key': sim.apiKey,
-      'cluster-id': 'in01-3e5ad8adc38a1b2',
-      'base-url': sim.url,
-      timeout: scenario.timeout,
-    });
+    runs = await Promise.all(
+      workflows.map((extra) =>
+        runBundled({
+          'api-key': sim.apiKey,
+          'cluster-id': 'in01-3e5ad8adc38a1b2',
+          'base-url': sim.url,
+          timeout: scenario.timeout,
+          ...extra,
+        }),
+      ),
+    );
   } finally {
     await sim.close();
   }
   const manual = sim.backups().filter((b) => b.creationMethod === 'MANUAL');
   const problems: string[] = [];
   let outputsLost = 0;
-  const [backup] = manual;
-  if (backup) {
-    if (run.outputs.backupId !== backup.backupId) outputsLost++;
-    if (run.outputs.backupName !== backup.backupName) outputsLost++;
-    const job = sim.jobs().find((j) => j.backupId === backup.backupId);
-    const adopted = run.stdout.includes('The reply to a create was lost');
-    if (!adopted && run.outputs.jobId !== job?.jobId) outputsLost++;
-    if (scenario.status && run.outputs.status !== scenario.status)
-      problems.push(`status ${run.outputs.status}`);
+  let wrongful = 0;
+  for (const [i, run] of runs.entries()) {
+    const asked = parseCollections(workflows[i]?.collections);
+    const named = manual.find((b) => b.backupId === run.outputs.backupId);
+    const held = named?.collections.flatMap((c) => c.collectionNames);
+    if (run.outputs.backupId && (!named || (asked && held?.join() !== asked.join()))) wrongful++;
+    const backup = workflows.length === 1 ? manual[0] : named;
+    if (backup) {
+      if (run.outputs.backupId !== backup.backupId) outputsLost++;
+      if (run.outputs.backupName !== backup.backupName) outputsLost++;
+      const job = sim.jobs().find((j) => j.backupId === backup.backupId);
+      const adopted = run.outputs.jobId === undefined && run.stdout.includes('it is ours');
+      if (!adopted && run.outputs.jobId !== job?.jobId) outputsLost++;
+      if (scenario.status && run.outputs.status !== scenario.status)
+        problems.push(`status ${run.outputs.status}`);
+    } else if (scenario.backups > 0) {
+      outputsLost++;
+    }
+    if ((run.code === 0) !== scenario.succeeds) {
+      const error = /^::error::(.*)$/m.exec(run.stdout)?.[1] ?? '';
+      problems.push(`exit code ${run.code} (${error.slice(0, 300)})`);
+    }
+    if (run.durationMs > scenario.timeoutMs + 2_000) problems.push(`took ${run.durationMs} ms`);
+    if (run.stderr.trim()) problems.push(`stderr: ${run.stderr.trim().slice(0, 80)}`);
   }
+  if (wrongful > 0) problems.push(`${wrongful} wrongful adoptions`);
   if (outputsLost > 0) problems.push(`${outputsLost} outputs lost`);
   if (manual.length !== scenario.backups) problems.push(`${manual.length} backups`);
-  if ((run.code === 0) !== scenario.succeeds) problems.push(`exit code ${run.code}`);
-  if (run.durationMs > scenario.timeoutMs + 2_000) problems.push(`took ${run.durationMs} ms`);
-  if (run.stderr.trim()) problems.push(`stderr: ${run.stderr.trim().slice(0, 80)}`);
   return {
     passed: problems.length === 0,
     backups: manual.length,
     outputsLost,
-    durationMs: run.durationMs,
+    wrongful,
+    durationMs: Math.max(...runs.map((run) => run.durationMs)),
     problem: problems.join(', ') || undefined,
   };
+}
+
+/** "items, users" → ['items', 'users']; undefined for a cluster backup. */
+function parseCollections(text: string | undefined): string[] | undefined {
+  return text
+    ?.split(/[,\n]/)
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 const started = Date.now();
@@ -221,6 +270,7 @@ const seed = Number(values.seed);
 const rows: string[] = [];
 let allPassed = true;
 for (const [index, scenario] of SCENARIOS.entries()) {
+  if (values.only && !scenario.name.includes(values.only)) continue;
   const rounds = await pool(
     Array.from(
       { length: ROUNDS },
@@ -231,13 +281,14 @@ for (const [index, scenario] of SCENARIOS.entries()) {
   const passed = rounds.filter((r) => r.passed).length;
   const backups = rounds.map((r) => r.backups);
   const lost = rounds.reduce((sum, r) => sum + r.outputsLost, 0);
+  const wrongful = rounds.reduce((sum, r) => sum + r.wrongful, 0);
   const longest = Math.max(...rounds.map((r) => r.durationMs));
   const range =
     Math.min(...backups) === Math.max(...backups)
       ? `${backups[0]}`
       : `${Math.min(...backups)}–${Math.max(...backups)}`;
   rows.push(
-    `| ${scenario.name} | ${ROUNDS} | ${passed} | ${range} (want ${scenario.backups}) | ${lost} | ${(longest / 1000).toFixed(1)} s / ${scenario.timeout} |`,
+    `| ${scenario.name} | ${ROUNDS} | ${passed} | ${range} (want ${scenario.backups}) | ${lost} | ${wrongful} | ${(longest / 1000).toFixed(1)} s / ${scenario.timeout} |`,
   );
   for (const failure of rounds.filter((r) => !r.passed))
     console.error(`  ${scenario.name}: ${failure.problem}`);
@@ -249,8 +300,8 @@ console.log(
   `\nnode scripts/chaos.ts --rounds ${ROUNDS} --concurrency ${CONCURRENCY} --seed ${seed}  (${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version})\n`,
 );
 console.log(
-  '| scenario | rounds | passed | backups per run | outputs lost | longest step / timeout |',
+  '| scenario | rounds | passed | backups per run | outputs lost | wrongful adoptions | longest step / timeout |',
 );
-console.log('| --- | ---: | ---: | --- | ---: | --- |');
+console.log('| --- | ---: | ---: | --- | ---: | ---: | --- |');
 for (const row of rows) console.log(row);
 process.exitCode = allPassed ? 0 : 1;

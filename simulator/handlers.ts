@@ -1,10 +1,14 @@
 // The four API endpoints: validate input, act on the state, build the {code, data} envelope.
 import {
+  CREATE_FIELDS,
+  DB_COLLECTIONS_FIELDS,
   ERR,
   LISTED_STATUSES,
+  LIST_QUERY_FIELDS,
   LIST_UNKNOWN_CLUSTER_IS_ERROR,
   PAGE_SIZE,
   collectionEntry,
+  listCount,
 } from './quirks.ts';
 import type { ApiError } from './quirks.ts';
 import { allCollections } from './state.ts';
@@ -44,6 +48,14 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
+/** The first field of `value` that is not among `known`. */
+function unknownField(
+  value: Record<string, unknown>,
+  known: readonly string[],
+): string | undefined {
+  return Object.keys(value).find((key) => !known.includes(key));
+}
+
 export function createBackup(
   state: SimState,
   clusterId: string,
@@ -54,6 +66,8 @@ export function createBackup(
   if (isError(cluster)) return fail(cluster);
   if (typeof body === 'string') return fail(ERR.invalidJson);
   const input = isRecord(body) ? body : {};
+  const stray = unknownField(input, CREATE_FIELDS);
+  if (stray !== undefined) return fail(ERR.unknownField(stray));
 
   const backupType = input.backupType;
   if (backupType !== 'CLUSTER' && backupType !== 'COLLECTION') {
@@ -72,7 +86,15 @@ export function createBackup(
   const copies = input.crossRegionCopies;
   if (
     copies !== undefined &&
-    !(Array.isArray(copies) && copies.every((c) => isRecord(c) && isNonEmptyString(c.regionId)))
+    !(
+      Array.isArray(copies) &&
+      copies.every(
+        (c) =>
+          isRecord(c) &&
+          isNonEmptyString(c.regionId) &&
+          unknownField(c, ['regionId']) === undefined,
+      )
+    )
   ) {
     return fail(ERR.param('crossRegionCopies'));
   }
@@ -103,6 +125,8 @@ function pickCollections(cluster: Cluster, dbCollections: unknown): DbCollection
     return ERR.param('dbCollections');
   }
   const entry = dbCollections[0];
+  const stray = unknownField(entry, DB_COLLECTIONS_FIELDS);
+  if (stray !== undefined) return ERR.unknownField(`dbCollections[0].${stray}`);
   const dbName = entry.dbName ?? 'default';
   if (!isNonEmptyString(dbName)) return ERR.param('dbName');
   const names = entry.collectionNames;
@@ -166,6 +190,8 @@ function intParam(value: string | undefined, fallback: number): number | undefin
 }
 
 export function listBackups(state: SimState, query: Record<string, string>, now: number): ApiReply {
+  const stray = unknownField(query, LIST_QUERY_FIELDS);
+  if (stray !== undefined) return fail(ERR.unknownField(stray));
   const { clusterId, projectId, creationMethod, backupType } = query;
   if (creationMethod !== undefined && creationMethod !== 'MANUAL' && creationMethod !== 'AUTO') {
     return fail(ERR.param('creationMethod'));
@@ -175,7 +201,7 @@ export function listBackups(state: SimState, query: Record<string, string>, now:
   }
   const pageSize = intParam(query.pageSize, PAGE_SIZE.default);
   if (pageSize === undefined || pageSize < PAGE_SIZE.min || pageSize > PAGE_SIZE.max) {
-    return fail(ERR.param('pageSize'));
+    return fail(ERR.pageSize);
   }
   const currentPage = intParam(query.currentPage, 1);
   if (currentPage === undefined || currentPage < 1) return fail(ERR.param('currentPage'));
@@ -198,7 +224,8 @@ export function listBackups(state: SimState, query: Record<string, string>, now:
     .sort((x, y) => y.b.createdAt - x.b.createdAt || y.index - x.index) // newest first
     .map(({ b }) => b);
   const page = matching.slice((currentPage - 1) * pageSize, currentPage * pageSize);
-  return ok({ count: matching.length, currentPage, pageSize, backups: page.map(listEntry) });
+  const count = listCount(state.scenario.countStyle, matching.length, page.length);
+  return ok({ count, currentPage, pageSize, backups: page.map(listEntry) });
 }
 
 function listEntry(b: SimBackup): Record<string, unknown> {

@@ -80,6 +80,13 @@ export const ERR = {
     message: 'Too many requests, please try again later.',
     httpStatus: 429,
   },
+  /** Documented in the v2 table: page size outside 1..100. */
+  pageSize: { code: 96008, message: 'Invalid pageSize: must be between 1 and 100.' },
+  /** Undocumented wording: a request field the endpoint does not know (the service refuses). */
+  unknownField: (name: string): ApiError => ({
+    code: 80000,
+    message: `Incorrect parameter: unknown field ${name}`,
+  }),
   /** Undocumented: a path no route matches. */
   notFound: { code: 404, message: 'Not Found', httpStatus: 404 },
 } as const;
@@ -184,6 +191,44 @@ export function newRequestId(): string {
 export function faultCarriesRequestId(contentType: string): boolean {
   return contentType.startsWith('application/json');
 }
+
+/**
+ * `count` is documented only as "the total number of backups returned". The default is the
+ * overall total; a scenario can make it this page's length, a string, zero or a lie, so that a
+ * client relying on it breaks.
+ */
+export type CountStyle = 'total' | 'page' | 'string' | 'zero' | 'huge';
+
+export function listCount(style: CountStyle, total: number, onPage: number): number | string {
+  switch (style) {
+    case 'total':
+      return total;
+    case 'page':
+      return onPage;
+    case 'string':
+      return String(total);
+    case 'zero':
+      return 0;
+    case 'huge':
+      return total + 1_000;
+  }
+}
+
+/** Request fields each endpoint knows; the service refuses others. */
+export const CREATE_FIELDS: readonly string[] = [
+  'backupType',
+  'dbCollections',
+  'crossRegionCopies',
+];
+export const DB_COLLECTIONS_FIELDS: readonly string[] = ['dbName', 'collectionNames'];
+export const LIST_QUERY_FIELDS: readonly string[] = [
+  'clusterId',
+  'projectId',
+  'creationMethod',
+  'backupType',
+  'pageSize',
+  'currentPage',
+];
 
 /** Page size bounds (documented) and default (other v2 list endpoints). */
 export const PAGE_SIZE = { min: 1, max: 100, default: 10 } as const;

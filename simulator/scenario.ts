@@ -1,5 +1,5 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
-import { DEFAULT_COLLECTIONS_FIELD, DEFAULT_RATE_LIMIT } from './quirks.ts';
+import { DEFAULT_COLLECTIONS_FIELD, DEFAULT_RATE_LIMIT, type CountStyle } from './quirks.ts';
 
 export type RouteName =
   | 'createBackup'
@@ -58,6 +58,13 @@ export interface ExistingBackup {
   collections?: { dbName: string; collectionNames: string[] }[];
 }
 
+/** Text added to string fields of every API reply (a hostile or broken server). */
+export interface Injection {
+  text: string;
+  /** Only these fields (any depth, `message` included); every string field when left out. */
+  fields?: string[];
+}
+
 /** Many backups at once (see backlog.ts): `count` of them, one every `everyMs` back in time. */
 export interface GeneratedBackups {
   count: number;
@@ -100,7 +107,24 @@ export type Fault =
       message: string;
       httpStatus?: number;
     }
-  | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number };
+  | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number }
+  /**
+   * Process the request, then reply HTTP 200 with this exact body (`{"code":0}` …), or with the
+   * real reply less the `omit` fields of its data.
+   */
+  | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body?: string; omit?: string[] }
+  /**
+   * Another workflow's backup (MANUAL unless said) appears as this request arrives; then the
+   * request is reset before it is processed, processed and its reply dropped, refused as busy
+   * (as if the other backup had still been running), or processed.
+   */
+  | {
+      route: FaultRoute;
+      times?: number;
+      kind: 'foreignBackup';
+      backup: ExistingBackup;
+      then?: 'reset' | 'commitThenDrop' | 'busy' | 'process';
+    };
 
 export type FaultKind = Fault['kind'];
 
@@ -127,6 +151,10 @@ export interface Scenario {
   restoreOutcomes: JobOutcome[];
   restoreFailureReason: string;
   rateLimit: RateLimit;
+  /** What list backups puts in `count`. */
+  countStyle: CountStyle;
+  /** Text injected into the string fields of every API reply. */
+  inject: Injection | undefined;
 }
 
 export interface ScenarioInput {
@@ -146,6 +174,8 @@ export interface ScenarioInput {
   rateLimit?: RateLimit;
   /** Expanded into existingBackups when configured. */
   generateBackups?: GeneratedBackups;
+  countStyle?: CountStyle;
+  inject?: Injection;
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -185,6 +215,8 @@ export function defaultScenario(): Scenario {
     restoreFailureReason:
       'Failed to restore collection: insufficient resources on the target cluster.',
     rateLimit: DEFAULT_RATE_LIMIT,
+    countStyle: 'total',
+    inject: undefined,
   };
 }
 
@@ -217,6 +249,8 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     restoreOutcomes: [...(input.restoreOutcomes ?? base.restoreOutcomes)],
     restoreFailureReason: input.restoreFailureReason ?? base.restoreFailureReason,
     rateLimit: input.rateLimit ?? base.rateLimit,
+    countStyle: input.countStyle ?? base.countStyle,
+    inject: input.inject ?? base.inject,
   };
 }
 
@@ -229,6 +263,8 @@ const FAULT_KINDS: readonly string[] = [
   'commitThenDrop',
   'businessError',
   'delay',
+  'commitThenReply',
+  'foreignBackup',
 ];
 const ROUTES: readonly string[] = [
   'createBackup',

@@ -10,7 +10,7 @@ import { describeCluster, listClusters, restoreCluster, restoreCollection } from
 import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
 import { RateLimiter } from './throttle.ts';
 import { checkScenarioInput } from './scenario.ts';
-import type { Cluster, RouteName, ScenarioInput } from './scenario.ts';
+import type { Cluster, Fault, Injection, RouteName, ScenarioInput } from './scenario.ts';
 import { SimState } from './state.ts';
 import type { SimBackup, SimJob } from './state.ts';
 
@@ -19,6 +19,7 @@ export type {
   ClusterInput,
   ExistingBackup,
   Fault,
+  Injection,
   JobOutcome,
   JobStatus,
   RouteName,
@@ -145,6 +146,30 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   );
 }
 
+/** Adds the injected text to every string (or every string of the named fields) in `value`. */
+function inject(value: unknown, injection: Injection, field = ''): unknown {
+  if (typeof value === 'string') {
+    return !injection.fields || injection.fields.includes(field) ? value + injection.text : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => inject(item, injection, field));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, inject(item, injection, key)]),
+    );
+  }
+  return value;
+}
+
+/** The envelope with these fields left out of its data. */
+function omitData(body: unknown, fields: string[]): unknown {
+  const envelope = body as { data?: Record<string, unknown> };
+  if (typeof envelope.data !== 'object' || envelope.data === null) return body;
+  const data = Object.fromEntries(
+    Object.entries(envelope.data).filter(([key]) => !fields.includes(key)),
+  );
+  return { ...envelope, data };
+}
+
 function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return m?.[1] === apiKey;
@@ -243,7 +268,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
 
     const fault = faults.take(rec.route);
     if (fault) rec.fault = fault.kind;
-    switch (fault?.kind) {
+    let after: Fault['kind'] | 'busy' | undefined = fault?.kind;
+    if (fault?.kind === 'foreignBackup') {
+      state.addForeign(fault.backup, Date.now());
+      after = fault.then === 'process' || fault.then === undefined ? undefined : fault.then;
+    }
+    switch (after) {
       case 'reset':
         req.socket.destroy();
         return;
@@ -251,6 +281,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return; // never answered; close() destroys the socket
       case 'status':
       case 'nonJson': {
+        if (fault?.kind !== 'status' && fault?.kind !== 'nonJson') return;
         const r = faultReply(fault);
         const headers: Record<string, string> = { 'content-type': r.contentType };
         if (faultCarriesRequestId(r.contentType)) headers.requestid = newRequestId();
@@ -259,7 +290,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         send(res, r.status, headers, r.body);
         return;
       }
+      case 'busy':
+        rec.status = 200;
+        sendJson(res, 200, fail(ERR.manualBackupInProgress).body);
+        return;
       case 'businessError':
+        if (fault?.kind !== 'businessError') return;
         rec.status = fault.httpStatus ?? 200;
         sendJson(res, rec.status, { code: fault.code, message: fault.message });
         return;
@@ -274,14 +310,25 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       return;
     }
     const reply = api(match, rec, req);
-    if (fault?.kind === 'commitThenDrop') {
+    if (after === 'commitThenDrop') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'commitThenReply') {
+      rec.status = 200;
+      send(
+        res,
+        200,
+        { 'content-type': 'application/json', requestid: newRequestId() },
+        fault.body ?? JSON.stringify(omitData(reply.body, fault.omit ?? [])),
+      );
       return;
     }
     if (fault?.kind === 'delay') await sleep(fault.delayMs);
     if (closed) return;
     rec.status = reply.httpStatus;
-    sendJson(res, reply.httpStatus, reply.body);
+    const injection = state.scenario.inject;
+    sendJson(res, reply.httpStatus, injection ? inject(reply.body, injection) : reply.body);
   }
 
   const server = createServer((req, res) => {

@@ -241,6 +241,11 @@ export class SimState {
     if (r) r.deletedAt = now;
   }
 
+  /** Another workflow's backup appears now (MANUAL unless the spec says otherwise). */
+  addForeign(spec: ExistingBackup, now: number): void {
+    this.addExisting({ creationMethod: 'MANUAL', ...spec }, now);
+  }
+
   private addExisting(spec: ExistingBackup, now: number): void {
     const clusterId = spec.clusterId ?? DEFAULT_CLUSTER_ID;
     const cluster = this.cluster(clusterId)!;

@@ -17,7 +17,9 @@ export function testLog(lines: string[]): Log {
     debug: () => undefined,
     info: (message) => lines.push(message),
     warning: (message) => lines.push(`warning: ${message}`),
+    notice: (message) => lines.push(`notice: ${message}`),
     redact: (text) => text,
+    clean: (text) => text,
   };
 }
 

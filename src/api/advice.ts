@@ -1,9 +1,7 @@
 // What to do about the failures every action of the suite can meet: a refused key, a cluster the
 // key cannot see, an API that cannot be reached. Each action adds its own advice on top.
-import { ApiError, HttpStatusError, NetworkError } from './errors.ts';
+import { ApiError, HttpStatusError, KEY_CODES, NetworkError } from './errors.ts';
 import { CHINA_BASE_URL } from './inputs.ts';
-
-const KEY_CODES = new Set([21119, 80001, 80002]);
 
 /** One or two sentences for a common failure; undefined when the action must say more itself. */
 export function commonAdvice(

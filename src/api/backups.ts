@@ -1,8 +1,17 @@
 // Backup endpoints: create, describe, list and delete. Typed requests and replies; the contested
 // points of the public reference (which fields are optional, `collections` vs `dbCollections`)
 // are decided here.
+import { EmptyReplyError, MalformedReplyError } from './errors.ts';
+import { requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
-import { isObject, optionalText, requireString, type Reply, type Transport } from './transport.ts';
+import {
+  isObject,
+  optionalName,
+  optionalText,
+  requireString,
+  type Reply,
+  type Transport,
+} from './transport.ts';
 
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 
@@ -12,10 +21,14 @@ export interface CreateBackupBody {
   crossRegionCopies?: { regionId: string }[];
 }
 
+/**
+ * What a create's reply says. The spec marks none of the fields required, and a `{"code": 0}`
+ * without data has been seen: the backup exists then, but the caller must find it.
+ */
 export interface CreatedBackup {
-  backupId: string;
-  backupName: string;
-  jobId: string;
+  backupId: string | undefined;
+  backupName: string | undefined;
+  jobId: string | undefined;
   requestId: string | undefined;
 }
 
@@ -50,16 +63,21 @@ export async function createBackup(
   body: CreateBackupBody,
 ): Promise<CreatedBackup> {
   const label = `POST /v2/clusters/${clusterId}/backups/create`;
-  const reply = await transport.send(
-    'POST',
-    `${clusterPath(clusterId)}/backups/create`,
-    label,
-    body,
-  );
+  let reply: Reply;
+  try {
+    reply = await transport.send('POST', `${clusterPath(clusterId)}/backups/create`, label, body);
+  } catch (error) {
+    if (!(error instanceof EmptyReplyError)) throw error;
+    reply = { data: {}, requestId: error.requestId };
+  }
+  const id = (field: string): string | undefined =>
+    reply.data[field] === undefined || reply.data[field] === ''
+      ? undefined
+      : requireId(reply, field, label);
   return {
-    backupId: requireString(reply, 'backupId', label),
-    backupName: requireString(reply, 'backupName', label),
-    jobId: requireString(reply, 'jobId', label),
+    backupId: id('backupId'),
+    backupName: optionalName(reply.data.backupName),
+    jobId: id('jobId'),
     requestId: reply.requestId,
   };
 }
@@ -70,11 +88,11 @@ export async function describeBackup(
   backupId: string,
 ): Promise<BackupInfo> {
   const label = `GET /v2/clusters/${clusterId}/backups/${backupId}`;
-  const reply = await transport.read(
+  return transport.read(
     `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
     label,
+    (reply) => toBackupInfo(reply.data, reply.requestId, label),
   );
-  return toBackupInfo(reply.data, reply.requestId, label);
 }
 
 /** Every AVAILABLE or CREATING backup of a cluster (all pages), newest first as listed. */
@@ -101,17 +119,29 @@ function toBackupInfo(item: unknown, requestId: string | undefined, label: strin
       : typeof data.size === 'string' && /^\d+$/.test(data.size)
         ? Number(data.size)
         : undefined;
+  const status = requireString(reply, 'status', label);
+  if (!STATUS.test(status)) {
+    throw new MalformedReplyError(
+      label,
+      `reply field "status" is not a backup status: ${JSON.stringify(status.slice(0, 40))}`,
+      requestId,
+      false,
+    );
+  }
   return {
-    backupId: requireString(reply, 'backupId', label),
-    backupName: optionalText(data.backupName) ?? '',
-    status: requireString(reply, 'status', label),
-    creationMethod: optionalText(data.creationMethod),
-    backupType: optionalText(data.backupType),
+    backupId: requireId(reply, 'backupId', label),
+    backupName: optionalName(data.backupName) ?? '',
+    status,
+    creationMethod: optionalName(data.creationMethod),
+    backupType: optionalName(data.backupType),
     size,
-    createTime: optionalText(data.createTime),
+    createTime: optionalName(data.createTime),
     collections: readCollections(data),
   };
 }
+
+/** Backup statuses are words in capitals (CREATING, AVAILABLE, DELETED …). */
+const STATUS = /^[A-Z][A-Z_]{0,39}$/;
 
 /**
  * Contested: the schema calls the field `dbCollections` (grouped by database, entries
@@ -123,11 +153,11 @@ function readCollections(data: Record<string, unknown>): BackedUpCollection[] | 
     Array.isArray(list)
       ? list
           .map((entry) => (isObject(entry) ? entry.collectionName : entry))
-          .filter((name): name is string => typeof name === 'string' && name !== '')
+          .filter((name): name is string => optionalName(name) !== undefined)
       : [];
   if (Array.isArray(data.dbCollections)) {
     return data.dbCollections.filter(isObject).flatMap((group) => {
-      const dbName = optionalText(group.dbName) || undefined;
+      const dbName = optionalName(group.dbName);
       return [...names(group.collections), ...names(group.collectionNames)].map(
         (collectionName) => ({ dbName, collectionName }),
       );
@@ -137,6 +167,21 @@ function readCollections(data: Record<string, unknown>): BackedUpCollection[] | 
     return names(data.collections).map((collectionName) => ({ dbName: undefined, collectionName }));
   }
   return undefined;
+}
+
+/** The requested collections that a backup does not hold (in this database, when it says). */
+export function missingCollections(
+  backup: BackupInfo,
+  database: string | undefined,
+  collectionNames: readonly string[],
+): string[] {
+  const wantedDb = database ?? 'default';
+  const held = new Set(
+    (backup.collections ?? [])
+      .filter((c) => c.dbName === undefined || c.dbName === wantedDb)
+      .map((c) => c.collectionName),
+  );
+  return collectionNames.filter((name) => !held.has(name));
 }
 
 /**

@@ -18,6 +18,32 @@ export abstract class ApiRequestError extends Error {
   }
 }
 
+// Business codes, sorted once for every action. Zilliz's v2 table (96xxx) and the older tables
+// (80xxx, 90xxx, 21119) seen in recorded traffic both occur.
+
+/** The API key was refused. */
+export const KEY_CODES: ReadonlySet<number> = new Set([21119, 80001, 80002]);
+/** The cluster is unknown to the key, or not a Dedicated cluster. */
+export const CLUSTER_CODES: ReadonlySet<number> = new Set([80020, 80021]);
+/** A collection or database named in the request does not exist or is not a valid name. */
+export const COLLECTION_CODES: ReadonlySet<number> = new Set([90001, 90011]);
+/** The job (96026) or backup asked about is not known. */
+export const NOT_FOUND_CODES: ReadonlySet<number> = new Set([96026]);
+/**
+ * The request itself is wrong: no other backup or job can explain the refusal, so it is final.
+ * Any other non-zero code (40003, 96038 "Failed to create backup. %s" …) may be the API's
+ * undocumented "busy" answer, after which the backup list must be checked.
+ */
+export const REQUEST_ERROR_CODES: ReadonlySet<number> = new Set([
+  ...KEY_CODES,
+  ...CLUSTER_CODES,
+  ...COLLECTION_CODES,
+  ...NOT_FOUND_CODES,
+  80000, // incorrect parameter
+  96008, // page size out of range
+  96037, // restore parameters invalid
+]);
+
 /** A reply with a non-zero `code`: the server understood and refused. Never retried. */
 export class ApiError extends ApiRequestError {
   readonly code: number;
@@ -78,6 +104,20 @@ export class MalformedReplyError extends ApiRequestError {
     this.name = 'MalformedReplyError';
     this.transient = transient;
     this.outcome = transient ? 'unknown' : 'processed';
+  }
+}
+
+/**
+ * `{"code": 0}` with no `data` object: the server accepted the request but said nothing about it.
+ * A read asks again; for a create it means the thing exists, ids unknown.
+ */
+export class EmptyReplyError extends ApiRequestError {
+  readonly transient = true;
+  readonly outcome = 'processed';
+
+  constructor(request: string, requestId: string | undefined) {
+    super(request, 'reply is "code": 0 without a "data" object', requestId);
+    this.name = 'EmptyReplyError';
   }
 }
 

@@ -4,12 +4,12 @@
 import * as core from '@actions/core';
 import { input, parseBaseUrl, parseEnum, parseList, parseTimeout, quote } from '../core/inputs.ts';
 import type { BackupType } from './backups.ts';
+import { CLUSTER_ID } from './ids.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
 export const CHINA_BASE_URL = 'https://api.cloud.zilliz.com.cn';
 export const DEFAULT_TIMEOUT = '1h';
 
-const CLUSTER_ID = /^[A-Za-z0-9-]+$/;
 const MILVUS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_NAME_LENGTH = 255;
 

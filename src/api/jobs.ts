@@ -3,7 +3,13 @@
 import { formatDuration, type Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { pollUntil, type PollInterval } from '../core/schedule.ts';
+import { MalformedReplyError } from './errors.ts';
 import { optionalText, requireString, type Transport } from './transport.ts';
+
+/** Job statuses are words in capitals; anything else is not a status. */
+const STATUS = /^[A-Z][A-Z_]{0,39}$/;
+/** Progress is a number of percent (a string in the API). */
+const PROGRESS = /^\d{1,3}(\.\d+)?$/;
 
 export interface Job {
   jobId: string;
@@ -25,13 +31,24 @@ const DOCUMENTED_JOB_STATUSES = new Set([
 
 export async function describeJob(transport: Transport, jobId: string): Promise<Job> {
   const label = `GET /v2/jobs/${jobId}`;
-  const reply = await transport.read(`/v2/jobs/${encodeURIComponent(jobId)}`, label);
-  return {
-    jobId,
-    status: requireString(reply, 'status', label),
-    progress: optionalText(reply.data.progress),
-    reason: optionalText(reply.data.reason),
-  };
+  return transport.read(`/v2/jobs/${encodeURIComponent(jobId)}`, label, (reply) => {
+    const status = requireString(reply, 'status', label);
+    if (!STATUS.test(status)) {
+      throw new MalformedReplyError(
+        label,
+        `reply field "status" is not a job status: ${JSON.stringify(status.slice(0, 40))}`,
+        reply.requestId,
+        false,
+      );
+    }
+    const progress = optionalText(reply.data.progress);
+    return {
+      jobId,
+      status,
+      progress: progress !== undefined && PROGRESS.test(progress) ? progress : undefined,
+      reason: optionalText(reply.data.reason)?.slice(0, 500),
+    };
+  });
 }
 
 export interface JobWait {

@@ -1,6 +1,7 @@
 // Every page of a v2 list endpoint. `count` is documented only as "the total number returned"
 // (the overall total or this page's?), so it decides nothing here: pages are read while they come
-// back full, and the first short or empty page is the last.
+// back full, and the first short or empty page is the last. Like every request, pages are spaced
+// under the documented rate limit by the transport.
 import { MalformedReplyError } from './errors.ts';
 import type { Transport } from './transport.ts';
 
@@ -24,12 +25,19 @@ export async function readAllPages<T>(
       currentPage: String(page),
     });
     const label = `GET ${path}?${search}`;
-    const reply = await transport.read(`${path}?${search}`, label);
-    const list = reply.data[field];
-    if (!Array.isArray(list)) {
-      throw new MalformedReplyError(label, `reply has no "${field}" list`, reply.requestId, false);
-    }
-    items.push(...list.map((item: unknown) => toItem(item, reply.requestId, label)));
+    const list = await transport.read(`${path}?${search}`, label, (reply) => {
+      const entries = reply.data[field];
+      if (!Array.isArray(entries)) {
+        throw new MalformedReplyError(
+          label,
+          `reply has no "${field}" list`,
+          reply.requestId,
+          false,
+        );
+      }
+      return entries.map((item: unknown) => toItem(item, reply.requestId, label));
+    });
+    items.push(...list);
     if (list.length < PAGE_SIZE) return items;
   }
   throw new MalformedReplyError(

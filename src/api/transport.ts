@@ -7,17 +7,24 @@ import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadlin
 import {
   ApiError,
   ApiRequestError,
+  EmptyReplyError,
   HttpStatusError,
   MalformedReplyError,
   NetworkError,
 } from './errors.ts';
 import type { Log } from '../core/log.ts';
 import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
-import { backoffDelay, parseRetryAfter } from '../core/retry.ts';
+import { parseRetryAfter, retryDelay } from '../core/retry.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
 export const REQUESTS_PER_SECOND = 18;
+/** Far above any real reply (a page of 100 backups is ~40 KB); a larger body is not read on. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Server messages are quoted up to this length. */
+const MAX_MESSAGE_CHARS = 300;
+/** A read whose replies keep coming back malformed is given up after this many more tries. */
+const MALFORMED_RETRIES = 4;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -41,10 +48,15 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A short, single-line excerpt of a body that was not the expected JSON (HTML error pages…). */
+/**
+ * A short, single-line excerpt of a body that was not the expected JSON (HTML error pages…).
+ * Works on the first few KB only, with patterns that cannot backtrack, so that a huge or
+ * pathological body costs no time.
+ */
 function excerpt(text: string): string {
   const plain = text
-    .replace(/<[^>]*>/g, ' ')
+    .slice(0, 4_096)
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return plain.length > 120 ? `${plain.slice(0, 117)}...` : plain;
@@ -68,9 +80,13 @@ export class Transport {
 
   /** How long to wait before repeating a request that failed with `error`. */
   retryDelay(error: ApiRequestError, attempt: number): number {
-    if (error instanceof HttpStatusError && error.retryAfterMs !== undefined)
-      return error.retryAfterMs;
-    return backoffDelay(attempt, this.options.random);
+    const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+    return retryDelay(retryAfterMs, attempt, this.options.random);
+  }
+
+  /** Sleeps within the step's deadline (DeadlineExceededError when it would pass). */
+  sleep(ms: number, what: string): Promise<void> {
+    return this.options.deadline.sleep(ms, what);
   }
 
   /**
@@ -95,13 +111,26 @@ export class Transport {
     }
   }
 
-  /** A read is safe to repeat: retry transient failures until they pass or time runs out. */
-  async read(path: string, label: string): Promise<Reply> {
+  /**
+   * A read is safe to repeat: retry transient failures until they pass or time runs out. A reply
+   * that `parse` finds malformed (a `code: 0` without data, a missing field) is one more glitch,
+   * asked again a few times before it is taken as the server's answer.
+   */
+  async read<T = Reply>(
+    path: string,
+    label: string,
+    parse: (reply: Reply) => T = (reply) => reply as T,
+  ): Promise<T> {
+    let malformed = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send('GET', path, label);
+        return parse(await this.send('GET', path, label));
       } catch (error) {
-        if (!(error instanceof ApiRequestError) || !error.transient) throw error;
+        if (!(error instanceof ApiRequestError)) throw error;
+        const isMalformed =
+          error instanceof MalformedReplyError || error instanceof EmptyReplyError;
+        if (isMalformed && ++malformed > MALFORMED_RETRIES) throw error;
+        if (!error.transient && !isMalformed) throw error;
         await this.pauseBeforeRetry(error, attempt);
       }
     }
@@ -146,8 +175,9 @@ export class Transport {
       });
       status = response.statusCode;
       headers = response.headers;
-      text = await response.body.text();
+      text = await readLimited(response.body, label);
     } catch (error) {
+      if (error instanceof MalformedReplyError) throw error;
       // The request's own limit is the deadline itself when less than a full limit was left.
       if (deadline.signal.aborted || (ownLimit.aborted && limitMs < requestTimeoutMs)) {
         throw new DeadlineExceededError(
@@ -178,7 +208,8 @@ export class Transport {
     }
     const envelope = isObject(json) ? json : undefined;
     const code = envelope?.code;
-    const serverMessage = typeof envelope?.message === 'string' ? envelope.message : '';
+    const serverMessage =
+      typeof envelope?.message === 'string' ? shorten(envelope.message, MAX_MESSAGE_CHARS) : '';
 
     if (status === 408 || status === 429 || status >= 500) {
       const detail = envelope
@@ -220,9 +251,7 @@ export class Transport {
     }
     if (code !== 0)
       throw new ApiError(label, status, code, serverMessage || 'no message', requestId);
-    if (!isObject(envelope.data)) {
-      throw new MalformedReplyError(label, 'reply has no "data" object', requestId, false);
-    }
+    if (!isObject(envelope.data)) throw new EmptyReplyError(label, requestId);
     return { data: envelope.data, requestId };
   }
 }
@@ -240,6 +269,38 @@ export function requireString(reply: Reply, field: string, label: string): strin
     );
   }
   return value;
+}
+
+/** A name for outputs and the log: one line of printable text, or undefined. */
+export function optionalName(value: unknown): string | undefined {
+  const text = optionalText(value);
+  if (text === undefined || text === '') return undefined;
+  // eslint-disable-next-line no-control-regex
+  return /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]{1,255}$/.test(text) ? text : undefined;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/** The body as text, refusing to read more than MAX_BODY_BYTES. */
+async function readLimited(body: Dispatcher.ResponseData['body'], label: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new MalformedReplyError(
+        label,
+        `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
+        undefined,
+        true,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function optionalText(value: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { errorMessage } from '../core/errors.ts';
 import type { PollInterval } from '../core/schedule.ts';
 import { describeTarget, nextSteps, publishIds, publishResult, writeReport } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
-import { runBackup, type BackupRecord } from './workflow.ts';
+import { newRecord, runBackup, type BackupRecord } from './workflow.ts';
 
 export interface RunOptions extends HarnessOptions {
   /** Replaces the per-request time limit (tests). */
@@ -17,7 +17,7 @@ export interface RunOptions extends HarnessOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
-  const record: BackupRecord = { adopted: false, waitedFor: [] };
+  const record: BackupRecord = newRecord();
   await runAction<Settings>(
     {
       readSettings,
@@ -48,8 +48,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       },
       stopped: (reason, { settings, log }) => {
         const ids = record.backupId
-          ? `backup ${record.backupName} (${record.backupId}), job ${record.jobId ?? 'unknown'}`
-          : 'no backup had been created yet';
+          ? `backup ${record.backupName ?? ''} (${record.backupId}), job ${record.jobId ?? 'unknown'}`
+          : record.mayExist
+            ? 'a create request had been sent and not answered, so a backup may exist: look for it in the Zilliz Cloud console before running this again'
+            : 'no backup had been created yet';
         if (reason === 'cancelled') {
           log.info(
             `The runner stopped the step: ${ids}.${record.backupId ? ' The backup goes on in Zilliz Cloud.' : ''}`,

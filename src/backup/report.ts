@@ -2,12 +2,18 @@
 // summary, a notice naming the backup, and on failure what to do next.
 import * as core from '@actions/core';
 import { commonAdvice } from '../api/advice.ts';
-import { ApiError, HttpStatusError, NetworkError } from '../api/errors.ts';
+import { ApiError, COLLECTION_CODES, HttpStatusError, NetworkError } from '../api/errors.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
-import { escapeHtml, formatSize } from '../core/summary.ts';
-import { BackupFailedError, BackupInProgressError, type BackupRecord } from './workflow.ts';
+import { addClosingSections, escapeText, formatSize } from '../core/summary.ts';
+import {
+  BackupFailedError,
+  BackupInProgressError,
+  BackupUnknownError,
+  type BackupRecord,
+  type FinalStatus,
+} from './workflow.ts';
 import type { Settings } from './settings.ts';
 
 /** Called as soon as the create returns: these outputs survive any later failure. */
@@ -17,9 +23,19 @@ export function publishIds(record: BackupRecord): void {
   if (record.jobId) core.setOutput('jobId', record.jobId);
 }
 
+/**
+ * The status on every ending: set whenever a backup exists or may exist. A backup whose fate the
+ * step could not learn (its job turned into an error, an unanswered create) is UNKNOWN.
+ */
+export function finalStatus(record: BackupRecord): FinalStatus | undefined {
+  return record.status ?? (record.backupId || record.mayExist ? 'UNKNOWN' : undefined);
+}
+
 export function publishResult(record: BackupRecord): void {
-  if (record.status) core.setOutput('status', record.status);
+  const status = finalStatus(record);
+  if (status) core.setOutput('status', status);
   if (record.size !== undefined) core.setOutput('backupSize', String(record.size));
+  if (record.collections) core.setOutput('collections', JSON.stringify(record.collections));
 }
 
 /** One or two sentences a user can act on, for the failures people actually meet. */
@@ -34,13 +50,16 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
   if (error instanceof DeadlineExceededError) {
     return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${running} Raise the timeout input for large clusters, or set wait: false.`;
   }
+  if (error instanceof BackupUnknownError) {
+    return 'Do not deploy on the strength of this step: find the backup this run made in the Zilliz Cloud console (Backups) by its collections and time, or re-run when no other workflow backs up this cluster.';
+  }
   if (error instanceof BackupInProgressError) {
     return 'Wait for the running backup to finish and re-run, or use if-in-progress: wait (the default) to have the action wait for it.';
   }
   if (error instanceof BackupFailedError) {
     return record.status === 'CANCELED'
       ? 'The backup job was cancelled in Zilliz Cloud. Re-run the workflow to make a new backup.'
-      : 'Zilliz Cloud could not complete the backup. Read the reason above, fix it (quota, cluster state) and re-run; do not deploy without a backup.';
+      : 'Zilliz Cloud did not produce a usable backup. Read the reason above, fix it (quota, cluster state, collections) and re-run; do not deploy without a backup.';
   }
   if (error instanceof ApiError) {
     const common = commonAdvice(error, settings);
@@ -48,7 +67,7 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
     if (error.code === 80021) {
       return 'Backups exist only for Dedicated clusters; Serverless and Free clusters cannot be backed up through this API.';
     }
-    if (error.code === 90001 || error.code === 90011) {
+    if (COLLECTION_CODES.has(error.code)) {
       return 'Check the collections and database inputs against the cluster (names are case-sensitive).';
     }
     return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
@@ -63,6 +82,7 @@ function statusIcon(status: string | undefined): string {
   if (status === 'SUCCESSFUL') return '✅';
   if (status === 'STARTED') return '🚀';
   if (status === 'TIMED_OUT') return '⏱️';
+  if (status === 'UNKNOWN') return '❓';
   return '❌';
 }
 
@@ -85,6 +105,9 @@ export function describeTarget(settings: Settings): string {
 /** The one-line verdict, also used for the notice. */
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
   const cluster = settings.clusterId;
+  if (!record.backupId && record.mayExist) {
+    return `A backup of cluster ${cluster} may have been made, but which one is not known: UNKNOWN`;
+  }
   if (!record.backupId) {
     return cancelled
       ? `Step cancelled before a backup of cluster ${cluster} was made`
@@ -95,14 +118,14 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
   if (record.status === 'STARTED') {
     return `Zilliz Cloud ${what}: STARTED, still running (wait: false, not waited for)`;
   }
-  return `Zilliz Cloud ${what}: ${record.status ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
+  return `Zilliz Cloud ${what}: ${finalStatus(record) ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
 }
 
 /** Writes the job summary (when the runner provides one) and the notice annotation. */
 export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   const { settings, record, elapsedMs, error } = input;
   const title = headline(input);
-  if (record.backupId && !error) core.notice(log.redact(title), { title: 'Zilliz Cloud backup' });
+  if (record.backupId && !error) log.notice(title, 'Zilliz Cloud backup');
 
   const rows: [string, string][] = [
     ['Cluster', settings.clusterId],
@@ -120,17 +143,30 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
           ? 'unknown (the create reply was lost; backup adopted from the list)'
           : '—'),
     ],
-    ['Status', record.status ?? (input.cancelled ? 'step cancelled' : error ? 'not created' : '—')],
+    [
+      'Status',
+      finalStatus(record) ?? (input.cancelled ? 'step cancelled' : error ? 'not created' : '—'),
+    ],
   );
+  if (record.candidates.length > 0)
+    rows.push(['Backups that may be ours', record.candidates.join(', ')]);
+  if (record.collections && record.collections.length > 0) {
+    rows.push([
+      'Backed-up collections',
+      record.collections
+        .map((g) => `${g.dbName ? `${g.dbName}: ` : ''}${g.collectionNames.join(', ')}`)
+        .join('; '),
+    ]);
+  }
   if (record.size !== undefined) rows.push(['Size', formatSize(record.size)]);
   if (record.waitedFor.length > 0) rows.push(['Waited first for', record.waitedFor.join(', ')]);
   rows.push(['Time taken', formatDuration(elapsedMs)]);
 
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  // Summary cells are HTML, and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeHtml(log.redact(text));
+  // Summary cells are HTML blocks, and may quote the server: redact, then escape.
+  const safe = (text: string): string => escapeText(log.redact(text));
   const summary = core.summary
-    .addHeading(`${statusIcon(record.status)} ${safe(title)}`, 3)
+    .addHeading(`${statusIcon(finalStatus(record))} ${safe(title)}`, 3)
     .addTable([
       [
         { data: 'Item', header: true },
@@ -139,14 +175,10 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
       ...rows.map(([key, value]) => [key, safe(value)]),
     ]);
   if (error || input.cancelled) {
-    summary
-      .addHeading('What happened', 4)
-      .addRaw(
-        safe(error === undefined ? 'The runner stopped the step.' : errorMessage(error)),
-        true,
-      )
-      .addHeading('What to do next', 4)
-      .addRaw(safe(nextSteps(error, record, settings)), true);
+    addClosingSections(summary, log.redact, {
+      happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
+      next: nextSteps(error, record, settings),
+    });
   }
   await summary.write();
 }

@@ -1,31 +1,58 @@
 // The backup workflow: make sure the cluster is free, create exactly one backup, then wait for
 // it. Everything learnt along the way goes into a BackupRecord that the report can read at any
 // moment (also when the step is cancelled or times out).
-import type { BackupInfo, CreateBackupBody } from '../api/backups.ts';
+import {
+  holdsExactly,
+  missingCollections,
+  type BackedUpCollection,
+  type BackupInfo,
+  type CreateBackupBody,
+  type CreatedBackup,
+} from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
-import { ApiError, ApiRequestError } from '../api/errors.ts';
+import { ApiError, ApiRequestError, REQUEST_ERROR_CODES } from '../api/errors.ts';
 import { CANCEL_STATUSES, waitForJobEnd } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import { pollUntil, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 
-export type FinalStatus = 'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED';
+export type FinalStatus =
+  'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED' | 'UNKNOWN';
+
+/** The backed-up collections of one database, as the `collections` output lists them. */
+export interface DatabaseCollections {
+  /** Left out when Describe backup does not say (a whole-cluster backup in the flat form). */
+  dbName?: string;
+  collectionNames: string[];
+}
 
 export interface BackupRecord {
   backupId?: string;
   backupName?: string;
   jobId?: string;
-  /** Found in the backup list after a create whose reply was lost: its job id is unknown. */
+  /** Found on the cluster after a create whose reply was lost or empty: its job id is unknown. */
   adopted: boolean;
+  /**
+   * A create request may have made a backup that we have not identified (in flight, reply lost,
+   * or more than one candidate): never say "no backup was made" then.
+   */
+  mayExist: boolean;
+  /** Backups that could each be ours when it could not be told which (status UNKNOWN). */
+  candidates: string[];
   status?: FinalStatus;
   size?: number;
+  /** What Describe backup says the finished backup holds. */
+  collections?: DatabaseCollections[];
   /** Other backups that had to finish before ours could start. */
   waitedFor: string[];
 }
 
-/** The backup exists but did not succeed (its job FAILED or was cancelled). */
+export function newRecord(): BackupRecord {
+  return { adopted: false, mayExist: false, candidates: [], waitedFor: [] };
+}
+
+/** The backup exists but did not succeed (its job FAILED or was cancelled, or it is unusable). */
 export class BackupFailedError extends Error {
   constructor(message: string) {
     super(message);
@@ -41,6 +68,14 @@ export class BackupInProgressError extends Error {
   }
 }
 
+/** A create may have made a backup, and the cluster does not show which one (status UNKNOWN). */
+export class BackupUnknownError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupUnknownError';
+  }
+}
+
 export interface WorkflowContext {
   client: ZillizClient;
   settings: Settings;
@@ -51,10 +86,6 @@ export interface WorkflowContext {
   onCreated: (record: BackupRecord) => void;
   interval?: PollInterval;
 }
-
-// Business errors that say the request itself is wrong: no other backup can explain them, so
-// they fail at once. Any other non-zero code may be the API's undocumented "busy" answer.
-const REQUEST_ERROR_CODES = new Set([21119, 80000, 80001, 80002, 80020, 80021, 90001, 90011]);
 
 export function createBody(settings: Settings): CreateBackupBody {
   const body: CreateBackupBody = { backupType: settings.backupType };
@@ -91,13 +122,8 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
     return;
   }
   try {
-    if (ctx.record.jobId) {
-      await waitForJob(ctx, ctx.record.jobId);
-      await readSize(ctx);
-    } else {
-      // Watched through Describe backup: its AVAILABLE reply already carries the size.
-      ctx.record.size = (await waitForAdoptedBackup(ctx)).size;
-    }
+    if (ctx.record.jobId) await waitForJob(ctx, ctx.record.jobId);
+    await verifyBackup(ctx);
   } catch (error) {
     if (error instanceof DeadlineExceededError) ctx.record.status = 'TIMED_OUT';
     throw error;
@@ -121,7 +147,9 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
           '(Zilliz Cloud runs one manual backup at a time, and none while an automatic one runs)',
       );
     }
-    ctx.record.waitedFor.push(...running.map((b) => b.backupId));
+    for (const b of running) {
+      if (!ctx.record.waitedFor.includes(b.backupId)) ctx.record.waitedFor.push(b.backupId);
+    }
     log.info(
       `Backup ${names} is in progress on cluster ${settings.clusterId}: waiting for it to finish ${when}.`,
     );
@@ -154,34 +182,83 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
   return new Set(backups.map((b) => b.backupId));
 }
 
+/** More new backups than this after a lost create reply: too many to describe, UNKNOWN. */
+const MAX_CANDIDATES = 10;
+
 /**
- * A manual backup that was not there before our first create and is CREATING or AVAILABLE is
- * the one our create made, even though its reply never reached us.
+ * The backups that provably answer our request: manual, not in `known` (the list taken before
+ * the create; the server's createTime is never compared with our clock), CREATING or AVAILABLE,
+ * of our type, and for a collection backup of exactly our database and collections (Describe
+ * backup). Two whole-cluster backups cannot be told apart: see the README.
+ */
+async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Promise<BackupInfo[]> {
+  const { client, settings } = ctx;
+  const fresh = (await client.listBackups(settings.clusterId, 'MANUAL')).filter(
+    (b) =>
+      !known.has(b.backupId) &&
+      (b.status === 'CREATING' || b.status === 'AVAILABLE') &&
+      (b.backupType === undefined || b.backupType === settings.backupType),
+  );
+  if (fresh.length > MAX_CANDIDATES) {
+    ctx.record.status = 'UNKNOWN';
+    throw new BackupUnknownError(
+      `the reply to our create was lost, and ${fresh.length} new backups have appeared on the ` +
+        'cluster since: too many to tell which is ours, so none is reported as ours and no ' +
+        'other backup is created',
+    );
+  }
+  const matches: BackupInfo[] = [];
+  for (const candidate of fresh) {
+    let backup: BackupInfo;
+    try {
+      backup = await client.describeBackup(settings.clusterId, candidate.backupId);
+    } catch (error) {
+      // Deleted since it was listed: not ours to adopt either way.
+      if (error instanceof ApiError) continue;
+      throw error;
+    }
+    if (backup.status !== 'CREATING' && backup.status !== 'AVAILABLE') continue;
+    if (backup.backupType !== undefined && backup.backupType !== settings.backupType) continue;
+    if (
+      settings.backupType === 'COLLECTION' &&
+      !holdsExactly(backup, settings.database, settings.collections)
+    )
+      continue;
+    matches.push({ ...backup, backupName: backup.backupName || candidate.backupName });
+  }
+  return matches;
+}
+
+/**
+ * After a create whose outcome is unknown: our backup if exactly one new backup matches the
+ * request; undefined if none does (the create did not happen); BackupUnknownError if several do.
  */
 async function findOwnBackup(
   ctx: WorkflowContext,
   known: Set<string>,
 ): Promise<BackupInfo | undefined> {
-  const manual = await ctx.client.listBackups(ctx.settings.clusterId, 'MANUAL');
-  return manual.find(
-    (b) =>
-      !known.has(b.backupId) &&
-      (b.status === 'CREATING' || b.status === 'AVAILABLE') &&
-      (b.backupType === undefined || b.backupType === ctx.settings.backupType),
+  const matches = await matchingNewBackups(ctx, known);
+  if (matches.length <= 1) return matches[0];
+  ctx.record.status = 'UNKNOWN';
+  ctx.record.candidates = matches.map((b) => b.backupId);
+  throw new BackupUnknownError(
+    `the reply to our create was lost, and ${matches.length} new backups match this request: ` +
+      `${describeBackups(matches)}. Any of them may be ours (another workflow made the others), ` +
+      'so none is reported as ours and no other backup is created',
   );
 }
 
 /**
  * Creates the backup. A create is only repeated when it surely did nothing (429, refused
- * connection); after a lost or ambiguous reply the backup list is checked first, and a new
- * manual backup found there is adopted instead of making a second one.
+ * connection) or when the cluster shows that it did nothing; after a lost or ambiguous reply the
+ * backup list is checked first, and the one new backup that matches the request is adopted
+ * instead of making a second one.
  */
 async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<void> {
-  const progress = { mayHaveCreated: false };
   try {
-    await createWithoutDuplicates(ctx, known, progress);
+    await createWithoutDuplicates(ctx, known);
   } catch (error) {
-    if (error instanceof DeadlineExceededError && progress.mayHaveCreated) {
+    if (error instanceof DeadlineExceededError && ctx.record.mayExist && !ctx.record.backupId) {
       // Time ran out while a create was in flight or its outcome was still being checked.
       throw new DeadlineExceededError(
         `${error.message}; a create request may have started a backup all the same: look for ` +
@@ -192,69 +269,118 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
   }
 }
 
-async function createWithoutDuplicates(
-  ctx: WorkflowContext,
-  known: Set<string>,
-  progress: { mayHaveCreated: boolean },
-): Promise<void> {
+/** A create accepted with no backup id: the list may lag behind, so it is asked a few times. */
+const EMPTY_CREATE_LOOKUPS = 5;
+const EMPTY_CREATE_LOOKUP_MS = 1_000;
+
+async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>): Promise<void> {
   const { client, settings, log, record } = ctx;
   const body = createBody(settings);
   let outcomeUnknown = false;
+  /** Other workflows' backups that explained a refusal and have finished since. */
+  const accounted = new Set<string>();
   for (let attempt = 0; ;) {
+    let created: CreatedBackup;
     try {
-      progress.mayHaveCreated = true;
-      const created = await client.createBackup(settings.clusterId, body);
-      record.backupId = created.backupId;
-      record.backupName = created.backupName;
-      record.jobId = created.jobId;
-      ctx.onCreated(record);
-      log.info(
-        `Started backup ${created.backupName} (${created.backupId}), job ${created.jobId}` +
-          (created.requestId ? ` [request id ${created.requestId}]` : ''),
-      );
-      return;
+      record.mayExist = true;
+      created = await client.createBackup(settings.clusterId, body);
     } catch (error) {
       if (!(error instanceof ApiRequestError)) throw error;
       if (error.outcome === 'unknown') outcomeUnknown = true;
-      progress.mayHaveCreated = outcomeUnknown;
+      record.mayExist = outcomeUnknown;
       if (outcomeUnknown) {
         const own = await findOwnBackup(ctx, known);
         if (own) {
-          adopt(ctx, own, error);
+          adopt(ctx, own, `The reply to our create was lost (last answer: ${error.message})`);
           return;
         }
+        // Nothing new matches: our create did not happen. What runs now is someone else's
+        // backup, a busy cluster like any other.
+        record.mayExist = false;
       }
+      if (error instanceof ApiError && REQUEST_ERROR_CODES.has(error.code)) throw error;
       if (error instanceof ApiError) {
-        if (REQUEST_ERROR_CODES.has(error.code)) throw error;
         // Possibly "busy": did a backup start between our check and our create?
-        const running = (await client.listBackups(settings.clusterId)).filter(
-          (b) => b.status === 'CREATING',
+        const list = await client.listBackups(settings.clusterId);
+        const running = list.filter((b) => b.status === 'CREATING');
+        // One that started and already finished since (the list came late) explains it too.
+        const finished = list.filter(
+          (b) => b.status === 'AVAILABLE' && !known.has(b.backupId) && !accounted.has(b.backupId),
         );
-        if (running.length === 0) throw error;
-        log.info(
-          `Create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
-        );
-        for (const id of await waitUntilClusterIsFree(ctx, 'and then create ours')) known.add(id);
-        attempt = 0;
-        continue;
+        if (running.length === 0 && finished.length > 0) {
+          for (const b of finished) accounted.add(b.backupId);
+          log.info(
+            `The create was refused (${error.serverMessage}, code ${error.code}) while backup ` +
+              `${describeBackups(finished)} ran; it has finished: creating ours again.`,
+          );
+          continue;
+        }
+        if (running.length > 0) {
+          log.info(
+            `The create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
+          );
+          const free = await waitUntilClusterIsFree(ctx, 'and then create ours');
+          if (outcomeUnknown) {
+            // Our create may have landed late and been among those waited for.
+            const own = await findOwnBackup(ctx, known);
+            if (own) {
+              adopt(ctx, own, `The reply to our create was lost (last answer: ${error.message})`);
+              return;
+            }
+          } else {
+            for (const id of free) known.add(id);
+          }
+          attempt = 0;
+          continue;
+        }
+        throw error;
       }
       if (!error.transient) throw error;
       await client.pauseBeforeRetry(error, attempt++);
+      continue;
     }
+    if (created.backupId) {
+      record.backupId = created.backupId;
+      record.backupName = created.backupName;
+      record.jobId = created.jobId;
+      record.adopted = created.jobId === undefined;
+      ctx.onCreated(record);
+      log.info(
+        `Started backup ${created.backupName ?? ''} (${created.backupId}), job ${created.jobId ?? 'not named in the reply'}` +
+          (created.requestId ? ` [request id ${created.requestId}]` : ''),
+      );
+      return;
+    }
+    // Accepted without saying which backup: it exists, find it as after a lost reply.
+    for (let lookup = 1; ; lookup++) {
+      const own = await findOwnBackup(ctx, known);
+      if (own) {
+        adopt(ctx, own, 'Zilliz Cloud accepted our create without naming the backup');
+        return;
+      }
+      if (lookup >= EMPTY_CREATE_LOOKUPS) break;
+      await client.sleep(EMPTY_CREATE_LOOKUP_MS, 'the next look for the accepted backup');
+    }
+    record.status = 'UNKNOWN';
+    throw new BackupUnknownError(
+      'Zilliz Cloud accepted the create without naming the backup, and no new backup matching ' +
+        'this request has appeared on the cluster: it may still appear; look for it in the ' +
+        'console before running this again',
+    );
   }
 }
 
-function adopt(ctx: WorkflowContext, backup: BackupInfo, cause: Error): void {
+function adopt(ctx: WorkflowContext, backup: BackupInfo, why: string): void {
   const { record, log } = ctx;
   record.backupId = backup.backupId;
   record.backupName = backup.backupName;
   record.adopted = true;
   ctx.onCreated(record);
   log.warning(
-    `The reply to a create was lost, but backup ${backup.backupName} (${backup.backupId}) has ` +
-      'appeared on the cluster since: it is ours, so no second backup is made ' +
-      `(last answer: ${cause.message}). Its job id is unknown: the jobId output stays empty, ` +
-      'and the backup itself is watched instead.',
+    `${why}, but backup ${backup.backupName} (${backup.backupId}) has appeared on the cluster ` +
+      'since, and it is the only new one that matches this request: it is ours, so no second ' +
+      'backup is made. Its job id is unknown: the jobId output stays empty, and the backup ' +
+      'itself is watched instead.',
   );
 }
 
@@ -274,54 +400,79 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
       `backup job ${jobId} was cancelled (status ${job.status}), e.g. from the Zilliz Cloud console`,
     );
   }
-  record.status = 'SUCCESSFUL';
-  log.info(`Backup job ${jobId} SUCCESSFUL after ${formatDuration(Date.now() - started)}.`);
+  log.info(
+    `Backup job ${jobId} SUCCESSFUL after ${formatDuration(Date.now() - started)}; checking the backup.`,
+  );
 }
 
-async function waitForAdoptedBackup(ctx: WorkflowContext): Promise<BackupInfo> {
+/**
+ * Success means a usable backup: waits until Describe backup says AVAILABLE (a backup whose job
+ * succeeded may stay CREATING a moment; DELETED or any other end is a failure), then checks that
+ * a collection backup holds every requested collection. Records size and collections.
+ */
+async function verifyBackup(ctx: WorkflowContext): Promise<void> {
   const { client, log, record, settings } = ctx;
   const backupId = record.backupId as string;
   const started = Date.now();
   let last = '';
-  const available = await pollUntil(
-    ctx.deadline,
-    `backup ${backupId}`,
-    async () => {
-      const backup = await client.describeBackup(settings.clusterId, backupId);
-      if (backup.status !== last) {
-        last = backup.status;
-        log.info(
-          `Backup ${backupId}: ${backup.status} (${formatDuration(Date.now() - started)} elapsed)`,
-        );
-      }
-      if (backup.status === 'AVAILABLE') return backup;
-      if (backup.status !== 'CREATING') {
-        record.status = 'FAILED';
-        throw new BackupFailedError(
-          `backup ${backupId} ended as ${backup.status} instead of AVAILABLE`,
-        );
-      }
-      return undefined;
-    },
-    ctx.interval,
+  const check = async (): Promise<BackupInfo | undefined> => {
+    const backup = await client.describeBackup(settings.clusterId, backupId);
+    if (backup.status !== last) {
+      last = backup.status;
+      log.info(
+        `Backup ${backupId}: ${backup.status} (${formatDuration(Date.now() - started)} elapsed)`,
+      );
+    }
+    if (backup.status === 'AVAILABLE') return backup;
+    if (backup.status !== 'CREATING') {
+      record.status = 'FAILED';
+      throw new BackupFailedError(
+        `backup ${backupId} is ${backup.status} instead of AVAILABLE` +
+          (record.jobId ? ` although its job ${record.jobId} reported SUCCESSFUL` : '') +
+          ': it cannot be restored from',
+      );
+    }
+    return undefined;
+  };
+  // After a job, look at once; an adopted backup was just seen in the list.
+  const available =
+    (record.jobId ? await check() : undefined) ??
+    (await pollUntil(ctx.deadline, `backup ${backupId}`, check, ctx.interval));
+
+  if (settings.backupType === 'COLLECTION') {
+    const missing = available.collections
+      ? missingCollections(available, settings.database, settings.collections)
+      : settings.collections;
+    if (missing.length > 0) {
+      record.status = 'FAILED';
+      throw new BackupFailedError(
+        `backup ${backupId} is AVAILABLE but does not hold ` +
+          `${available.collections ? '' : '(Describe backup lists no collections) '}` +
+          `collection ${missing.join(', ')} of database ${settings.database ?? 'default'}`,
+      );
+    }
+  }
+  record.size = available.size;
+  record.collections = groupByDatabase(
+    available.collections ?? [],
+    settings.backupType === 'COLLECTION' ? (settings.database ?? 'default') : undefined,
   );
   record.status = 'SUCCESSFUL';
-  return available;
 }
 
-/** One Describe backup call for the size. A successful job stays a success whatever it says. */
-async function readSize(ctx: WorkflowContext): Promise<void> {
-  const { client, log, record, settings } = ctx;
-  try {
-    const backup = await client.describeBackup(settings.clusterId, record.backupId as string);
-    if (backup.status !== 'AVAILABLE') {
-      log.warning(
-        `Backup ${backup.backupId} is reported ${backup.status}, not AVAILABLE yet: its size is not known.`,
-      );
-      return;
-    }
-    record.size = backup.size;
-  } catch (error) {
-    log.warning(`Could not read the backup's size: ${errorMessage(error)}`);
+/** Collections grouped by database; entries that do not say take `fallbackDb`. */
+function groupByDatabase(
+  collections: BackedUpCollection[],
+  fallbackDb: string | undefined,
+): DatabaseCollections[] {
+  const groups = new Map<string | undefined, string[]>();
+  for (const c of collections) {
+    const db = c.dbName ?? fallbackDb;
+    const names = groups.get(db) ?? [];
+    if (!names.includes(c.collectionName)) names.push(c.collectionName);
+    groups.set(db, names);
   }
+  return [...groups].map(([dbName, collectionNames]) =>
+    dbName === undefined ? { collectionNames } : { dbName, collectionNames },
+  );
 }

@@ -8,7 +8,7 @@ import { Deadline } from './deadline.ts';
 import { errorMessage } from './errors.ts';
 import { createDispatcher } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
-import { createLog, type Log } from './log.ts';
+import { createLog, neutralizeCommands, type Log } from './log.ts';
 import { createRedactor } from './redact.ts';
 
 /** What every action's settings carry for the harness. */
@@ -68,7 +68,7 @@ export async function runAction<S extends BaseSettings>(
   try {
     settings = action.readSettings();
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    core.setFailed(neutralizeCommands(errorMessage(error)));
     return;
   }
 
@@ -79,7 +79,7 @@ export async function runAction<S extends BaseSettings>(
   try {
     dispatcher = options.dispatcher ?? createDispatcher(settings.baseUrl, log);
   } catch (error) {
-    core.setFailed(log.redact(errorMessage(error)));
+    core.setFailed(log.clean(errorMessage(error)));
     return;
   }
   const addSecret = (secret: string): void => {
@@ -99,7 +99,7 @@ export async function runAction<S extends BaseSettings>(
     } catch (reportError) {
       log.warning(`Could not write the job summary: ${errorMessage(reportError)}`);
     }
-    if (error !== undefined || cancelled) core.setFailed(log.redact(action.failure(run, ending)));
+    if (error !== undefined || cancelled) core.setFailed(log.clean(action.failure(run, ending)));
   };
 
   const release = guardProcess({

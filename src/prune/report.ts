@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
-import { escapeHtml, formatSize } from '../core/summary.ts';
+import { addClosingSections, escapeText, formatSize } from '../core/summary.ts';
 import type { Decision } from './plan.ts';
 import type { Settings } from './settings.ts';
 import type { PruneRecord } from './workflow.ts';
@@ -129,11 +129,11 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   const { settings, record, elapsedMs, error } = input;
   const status = pruneStatus(input);
   const title = headline(input, status);
-  if (!error && !input.cancelled) core.notice(log.redact(title), { title: 'Zilliz Cloud prune' });
+  if (!error && !input.cancelled) log.notice(title, 'Zilliz Cloud prune');
   if (!process.env.GITHUB_STEP_SUMMARY) return;
 
   // Summary cells are HTML, and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeHtml(log.redact(text));
+  const safe = (text: string): string => escapeText(log.redact(text));
   const now = Date.now();
   const rules: [string, string][] = [
     ['Cluster', settings.clusterId],
@@ -179,12 +179,9 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
     }
   }
   if (error || input.cancelled) {
-    summary
-      .addHeading('What happened', 4)
-      .addRaw(
-        safe(error === undefined ? 'The runner stopped the step.' : errorMessage(error)),
-        true,
-      );
+    addClosingSections(summary, log.redact, {
+      happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
+    });
   }
   await summary.write();
 }

@@ -9,7 +9,7 @@ import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
 import { InputError } from '../core/inputs.ts';
 import type { Log } from '../core/log.ts';
-import { escapeHtml } from '../core/summary.ts';
+import { addClosingSections, escapeText } from '../core/summary.ts';
 import type { Settings } from './settings.ts';
 import {
   BackupNotRestorableError,
@@ -130,10 +130,10 @@ const duration = (ms: number | undefined): string => (ms === undefined ? '—' :
 export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   const { record, elapsedMs, error, cancelled } = input;
   const title = headline(input);
-  if (!error && !cancelled) core.notice(log.redact(title), { title: 'Zilliz Cloud restore' });
+  if (!error && !cancelled) log.notice(title, 'Zilliz Cloud restore');
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   // Summary cells are HTML and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeHtml(log.redact(text));
+  const safe = (text: string): string => escapeText(log.redact(text));
   const header = (cells: string[]) => cells.map((data) => ({ data, header: true }));
   const summary = core.summary.addHeading(`${statusIcon(record.status)} ${safe(title)}`, 3);
 
@@ -169,17 +169,15 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
     ]);
   }
   summary.addRaw(`Time taken: ${formatDuration(elapsedMs)}`, true);
-  if (error !== undefined || cancelled) {
-    summary
-      .addHeading('What happened', 4)
-      .addRaw(
-        safe(error === undefined ? 'The runner stopped the step.' : errorMessage(error)),
-        true,
-      )
-      .addHeading('What to do next', 4)
-      .addRaw(safe(nextSteps(error, record, input.settings)), true);
-  } else {
-    summary.addHeading('What to do next', 4).addRaw(safe(afterSuccess(record)), true);
-  }
+  addClosingSections(
+    summary,
+    log.redact,
+    error !== undefined || cancelled
+      ? {
+          happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
+          next: nextSteps(error, record, input.settings),
+        }
+      : { next: afterSuccess(record) },
+  );
   await summary.write();
 }
