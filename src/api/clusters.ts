@@ -1,7 +1,8 @@
 // Cluster endpoints: list (every page) and describe. Only the fields the actions use are read;
 // the rest of the reply is ignored.
 import { readAllPages } from './pages.ts';
-import { isObject, optionalText, requireString, type Transport } from './transport.ts';
+import { requireId } from './ids.ts';
+import { isObject, optionalName, optionalText, type Transport } from './transport.ts';
 
 export interface ClusterInfo {
   clusterId: string;
@@ -24,8 +25,8 @@ function toClusterInfo(item: unknown, requestId: string | undefined, label: stri
         ? Number(data.cuSize)
         : undefined;
   return {
-    clusterId: requireString(reply, 'clusterId', label),
-    clusterName: optionalText(data.clusterName) ?? '',
+    clusterId: requireId(reply, 'clusterId', label),
+    clusterName: optionalName(data.clusterName) ?? '',
     projectId: optionalText(data.projectId),
     regionId: optionalText(data.regionId),
     cuSize,

@@ -8,7 +8,8 @@
 //   We send `projectId`. Its reply carries `jobId` in the current reference only: optional here.
 // Neither request is repeated here: the caller must first find out whether it worked.
 import { MalformedReplyError } from './errors.ts';
-import { optionalText, requireString, type Transport } from './transport.ts';
+import { requireId } from './ids.ts';
+import { optionalName, optionalText, type Transport } from './transport.ts';
 
 export interface CollectionRestore {
   destClusterId: string;
@@ -86,7 +87,7 @@ export async function restoreCollection(
     label,
     restoreCollectionBody(restore),
   );
-  return { jobId: requireString(reply, 'jobId', label), requestId: reply.requestId };
+  return { jobId: requireId(reply, 'jobId', label), requestId: reply.requestId };
 }
 
 /** One attempt: creates a new cluster from a cluster backup. */
@@ -114,10 +115,11 @@ export async function restoreCluster(
     );
   }
   return {
-    clusterId: requireString(reply, 'clusterId', label),
-    username: optionalText(reply.data.username) || undefined,
+    clusterId: requireId(reply, 'clusterId', label),
+    username: optionalName(reply.data.username),
     password: password || undefined,
-    jobId: optionalText(reply.data.jobId) || undefined,
+    // Optional: an older guide's reply had none.
+    jobId: optionalText(reply.data.jobId) ? requireId(reply, 'jobId', label) : undefined,
     requestId: reply.requestId,
   };
 }
