@@ -6,6 +6,7 @@ import { requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
 import {
   isObject,
+  optionalCount,
   optionalName,
   optionalText,
   requireString,
@@ -113,12 +114,7 @@ export function listBackups(
 function toBackupInfo(item: unknown, requestId: string | undefined, label: string): BackupInfo {
   const data = isObject(item) ? item : {};
   const reply: Reply = { data, requestId };
-  const size =
-    typeof data.size === 'number'
-      ? data.size
-      : typeof data.size === 'string' && /^\d+$/.test(data.size)
-        ? Number(data.size)
-        : undefined;
+  const size = optionalCount(data.size);
   const status = requireString(reply, 'status', label);
   if (!STATUS.test(status)) {
     throw new MalformedReplyError(

@@ -19,7 +19,9 @@ import {
   type RestoredCluster,
   type StartedRestore,
 } from './restores.ts';
+import type { ActionRun, BaseSettings } from '../core/action.ts';
 import { Transport } from './transport.ts';
+import { USER_AGENT } from './user-agent.ts';
 
 export type { ClientOptions } from './transport.ts';
 
@@ -67,4 +69,25 @@ export class ZillizClient extends Transport {
   describeCluster(clusterId: string): Promise<ClusterInfo> {
     return describeCluster(this, clusterId);
   }
+}
+
+/** The client of one action run: its base URL and key, deadline, log and connection pool. */
+export function clientForRun(
+  {
+    settings,
+    deadline,
+    log,
+    dispatcher,
+  }: Pick<ActionRun<BaseSettings>, 'settings' | 'deadline' | 'log' | 'dispatcher'>,
+  requestTimeoutMs?: number,
+): ZillizClient {
+  return new ZillizClient({
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    deadline,
+    log,
+    dispatcher,
+    userAgent: USER_AGENT,
+    requestTimeoutMs,
+  });
 }

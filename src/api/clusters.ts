@@ -2,7 +2,13 @@
 // the rest of the reply is ignored.
 import { readAllPages } from './pages.ts';
 import { requireId } from './ids.ts';
-import { isObject, optionalName, optionalText, type Transport } from './transport.ts';
+import {
+  isObject,
+  optionalCount,
+  optionalName,
+  optionalText,
+  type Transport,
+} from './transport.ts';
 
 export interface ClusterInfo {
   clusterId: string;
@@ -18,12 +24,7 @@ export interface ClusterInfo {
 function toClusterInfo(item: unknown, requestId: string | undefined, label: string): ClusterInfo {
   const data = isObject(item) ? item : {};
   const reply = { data, requestId };
-  const cuSize =
-    typeof data.cuSize === 'number'
-      ? data.cuSize
-      : typeof data.cuSize === 'string' && /^\d+$/.test(data.cuSize)
-        ? Number(data.cuSize)
-        : undefined;
+  const cuSize = optionalCount(data.cuSize);
   return {
     clusterId: requireId(reply, 'clusterId', label),
     clusterName: optionalName(data.clusterName) ?? '',

@@ -272,6 +272,12 @@ export function requireString(reply: Reply, field: string, label: string): strin
 }
 
 /** A name for outputs and the log: one line of printable text, or undefined. */
+/** A whole number the API may send as a number or as a string of digits (sizes, CU counts). */
+export function optionalCount(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
 export function optionalName(value: unknown): string | undefined {
   const text = optionalText(value);
   if (text === undefined || text === '') return undefined;

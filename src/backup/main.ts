@@ -1,6 +1,5 @@
 // The backup action: settings → client → workflow → report, on the suite's shared harness.
-import { ZillizClient } from '../api/client.ts';
-import { USER_AGENT } from '../api/user-agent.ts';
+import { clientForRun } from '../api/client.ts';
 import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -22,15 +21,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
     {
       readSettings,
       work: async ({ settings, log, deadline, dispatcher }: ActionRun<Settings>) => {
-        const client = new ZillizClient({
-          baseUrl: settings.baseUrl,
-          apiKey: settings.apiKey,
-          deadline,
-          log,
-          dispatcher,
-          userAgent: USER_AGENT,
-          requestTimeoutMs: options.requestTimeoutMs,
-        });
+        const client = clientForRun(
+          { settings, deadline, log, dispatcher },
+          options.requestTimeoutMs,
+        );
         log.info(
           `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, ` +

@@ -1,6 +1,5 @@
 // The prune action: settings → client → workflow → report, on the suite's shared harness.
-import { ZillizClient } from '../api/client.ts';
-import { USER_AGENT } from '../api/user-agent.ts';
+import { clientForRun } from '../api/client.ts';
 import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -19,15 +18,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
     {
       readSettings,
       work: async ({ settings, log, deadline, dispatcher }: ActionRun<Settings>) => {
-        const client = new ZillizClient({
-          baseUrl: settings.baseUrl,
-          apiKey: settings.apiKey,
-          deadline,
-          log,
-          dispatcher,
-          userAgent: USER_AGENT,
-          requestTimeoutMs: options.requestTimeoutMs,
-        });
+        const client = clientForRun(
+          { settings, deadline, log, dispatcher },
+          options.requestTimeoutMs,
+        );
         log.info(
           `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
             `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,

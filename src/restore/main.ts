@@ -1,6 +1,5 @@
 // The restore action: settings → client → workflow → report, on the suite's shared harness.
-import { ZillizClient } from '../api/client.ts';
-import { USER_AGENT } from '../api/user-agent.ts';
+import { clientForRun } from '../api/client.ts';
 import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -32,15 +31,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
     {
       readSettings,
       work: async ({ settings, log, deadline, dispatcher, addSecret }: ActionRun<Settings>) => {
-        const client = new ZillizClient({
-          baseUrl: settings.baseUrl,
-          apiKey: settings.apiKey,
-          deadline,
-          log,
-          dispatcher,
-          userAgent: USER_AGENT,
-          requestTimeoutMs: options.requestTimeoutMs,
-        });
+        const client = clientForRun(
+          { settings, deadline, log, dispatcher },
+          options.requestTimeoutMs,
+        );
         log.info(
           `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
