@@ -272,8 +272,9 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
   await pollUntil(
     ctx.deadline,
     `job ${jobId}`,
-    async () => {
+    async (reportProgress) => {
       const job = await client.describeJob(jobId);
+      reportProgress(job.progress);
       const line = `${job.status}${job.progress ? ` ${job.progress}%` : ''}`;
       if (line !== last) {
         last = line;
