@@ -138,7 +138,8 @@ async function runOnce(who: Contender, nominalMs: number, jobMs: number): Promis
         'api-key': sim.apiKey,
         'cluster-id': DEFAULT_CLUSTER_ID,
         'base-url': sim.url,
-        timeout: '10m',
+        // Room for the longest job: the timeout is not what is measured.
+        timeout: `${Math.max(10, Math.ceil((2 * jobMs) / 60_000))}m`,
       });
       if (result.code !== 0 || result.outputs.status !== 'SUCCESSFUL') {
         error = `exit ${result.code}, status ${result.outputs.status}: ${result.stdout.slice(-500)}`;
