@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Deadline, DeadlineExceededError, formatDuration } from '../src/core/deadline.ts';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../src/core/retry.ts';
-import { POLL_MAX_MS, POLL_MIN_MS, pollInterval, pollUntil } from '../src/core/schedule.ts';
+import {
+  baseInterval,
+  forecastEnd,
+  POLL_MAX_MS,
+  POLL_MIN_MS,
+  pollInterval,
+  pollUntil,
+  SKIP_FACTOR,
+  type ProgressReading,
+} from '../src/core/schedule.ts';
 
 /** Poll times for a job of `lengthMs`, following the schedule as pollUntil does (zero latency). */
 function pollsUntilNoticed(lengthMs: number): { calls: number; lagMs: number } {
@@ -45,7 +54,171 @@ describe('polling schedule', () => {
   });
 });
 
+/** How a job reports progress `elapsedMs` into a job of `lengthMs` (a whole percentage). */
+type ProgressModel = (elapsedMs: number, lengthMs: number) => number;
+
+/** As the simulator does: 0 while pending (10% of the job, at most 1 s), then linear, floored. */
+const linear: ProgressModel = (elapsed, length) => {
+  const pending = Math.min(1_000, length * 0.1);
+  if (elapsed < pending) return 0;
+  return Math.min(99, Math.max(1, Math.floor((100 * (elapsed - pending)) / (length - pending))));
+};
+
+/**
+ * Follows pollInterval with progress as pollUntil does (zero latency), for a job that ends at
+ * `lengthMs` and reports `model`'s progress: the calls up to the first check at or after the
+ * end, and how late that check is.
+ */
+function pollsWithProgress(
+  lengthMs: number,
+  model: ProgressModel,
+): { calls: number; lagMs: number; times: number[] } {
+  const readings: ProgressReading[] = [];
+  const times: number[] = [];
+  let t = pollInterval(0, readings);
+  for (;;) {
+    times.push(t);
+    if (t >= lengthMs) return { calls: times.length, lagMs: t - lengthMs, times };
+    readings.push({ waitedMs: t, percent: model(t, lengthMs) });
+    t += pollInterval(t, readings);
+  }
+}
+
+/** The fixed 5 s loop a user writes: a check at once, then every 5 s. */
+const loopCalls = (lengthMs: number): number => Math.ceil(lengthMs / 5_000) + 1;
+const lagBound = (lengthMs: number): number =>
+  Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, lengthMs * 0.1));
+
+describe('polling schedule with the progress the service reports', () => {
+  it.each([3_000, 20_000, 60_000, 600_000, 3_600_000])(
+    'notices a %d ms job with steady progress within max(1 s, a tenth of it), in at most twice the calls of a 5 s loop',
+    (nominal) => {
+      for (let end = nominal - Math.min(5_000, nominal / 4); end <= nominal; end += 97) {
+        const { calls, lagMs } = pollsWithProgress(end, linear);
+        expect(lagMs).toBeLessThanOrEqual(lagBound(end) - 50);
+        // Close to the end, a check every second: sooner than the 10% rule alone.
+        expect(lagMs).toBeLessThan(POLL_MIN_MS);
+        expect(calls).toBeLessThanOrEqual(2 * loopCalls(end));
+      }
+    },
+  );
+
+  it('spends fewer calls than the 10% rule alone where that is costly (a minute)', () => {
+    expect(pollsWithProgress(60_000, linear).calls).toBeLessThan(pollsUntilNoticed(60_000).calls);
+  });
+
+  it.each([
+    ['in steps of 25%', (e: number, l: number) => Math.floor((4 * e) / l) * 25],
+    ['only 0 and 50', (e: number, l: number) => (e < l / 2 ? 0 : 50)],
+    ['stuck at 0', () => 0],
+  ])('stays within max(1 s, a tenth of the job) when progress moves %s', (_how, model) => {
+    for (const nominal of [3_000, 20_000, 60_000, 600_000]) {
+      for (let end = nominal / 2; end <= nominal; end += nominal / 37) {
+        const { lagMs } = pollsWithProgress(end, model);
+        expect(lagMs).toBeLessThanOrEqual(lagBound(end) - 50);
+      }
+    }
+  });
+
+  it('bounds the lag of a job that speeds up past its forecast: a few of its own tenths', () => {
+    // Steady for the first third of a 10-minute forecast, then done at once.
+    for (const end of [30_000, 100_000, 200_000]) {
+      const model: ProgressModel = (e) => Math.floor((100 * e) / 600_000);
+      const { lagMs } = pollsWithProgress(end, model);
+      expect(lagMs).toBeLessThanOrEqual(SKIP_FACTOR * lagBound(end));
+    }
+  });
+
+  it('goes back to the 10% rule when progress stalls past the latest forecast end', () => {
+    // Steady to 99% at 60 s, then stuck there for 10 more minutes.
+    const model: ProgressModel = (e) => Math.min(99, Math.floor((100 * e) / 60_000));
+    const { times } = pollsWithProgress(660_000, model);
+    const late = times.filter((t) => t > 120_000);
+    for (let i = 1; i < late.length; i++) {
+      expect((late[i] as number) - (late[i - 1] as number)).toBeCloseTo(
+        baseInterval(late[i - 1] as number),
+      );
+    }
+  });
+
+  it('forecasts nothing from too little movement, and bounds the end from both sides', () => {
+    expect(forecastEnd([])).toBeUndefined();
+    expect(forecastEnd([{ waitedMs: 1_000, percent: 10 }])).toBeUndefined();
+    expect(
+      forecastEnd([
+        { waitedMs: 1_000, percent: 50 },
+        { waitedMs: 9_000, percent: 50 },
+      ]),
+    ).toBeUndefined();
+    // 11% at 11 s and 23% at 23 s: 1% a second, give or take the rounding of each reading.
+    const forecast = forecastEnd([
+      { waitedMs: 11_000, percent: 11 },
+      { waitedMs: 23_000, percent: 23 },
+    ]);
+    expect(forecast?.earliestMs).toBeLessThan(100_000);
+    expect(forecast?.latestMs).toBeGreaterThan(100_000);
+    // Readings that are all multiples of 25 are taken to be rounded to 25.
+    expect(
+      forecastEnd([
+        { waitedMs: 10_000, percent: 25 },
+        { waitedMs: 20_000, percent: 50 },
+      ]),
+    ).toBeUndefined();
+    // Progress that goes back starts over.
+    expect(
+      forecastEnd([
+        { waitedMs: 10_000, percent: 10 },
+        { waitedMs: 20_000, percent: 20 },
+        { waitedMs: 30_000, percent: 5 },
+      ]),
+    ).toBeUndefined();
+  });
+});
+
 describe('pollUntil', () => {
+  it('hands the progress each check reports to the schedule', async () => {
+    const seen: ProgressReading[][] = [];
+    const reports = ['0', '12', '', 'n/a', '30.5', undefined];
+    let calls = 0;
+    await pollUntil(
+      new Deadline(10_000),
+      'x',
+      async (reportProgress) => {
+        reportProgress(reports[calls]);
+        return ++calls === reports.length ? 'done' : undefined;
+      },
+      (_waited, progress = []) => {
+        seen.push([...progress]);
+        return 5;
+      },
+    );
+    expect(seen.at(-1)?.map((r) => r.percent)).toEqual([0, 12, 30.5]);
+  });
+
+  it('makes its last check within one request of the deadline, and fails just after it', async () => {
+    // Each check takes about 150 ms: the last one starts twice that before the deadline
+    // (bounds kept generous for a busy machine), not a fixed second before it.
+    const deadline = new Deadline(2_000);
+    const starts: number[] = [];
+    const error = await pollUntil(
+      deadline,
+      'job x',
+      async () => {
+        starts.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return undefined;
+      },
+      () => 300,
+    ).catch((e: unknown) => e);
+    const failedAt = Date.now();
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    const last = starts.at(-1) as number;
+    expect(last).toBeGreaterThanOrEqual(deadline.at - 700);
+    expect(last).toBeLessThan(deadline.at);
+    expect(failedAt).toBeGreaterThanOrEqual(last);
+    expect(failedAt).toBeLessThanOrEqual(deadline.at + 1_000);
+  });
+
   it('returns the first defined result', async () => {
     let calls = 0;
     const deadline = new Deadline(10_000);

@@ -10,7 +10,7 @@ export interface SuiteAction {
   metadata: string;
   /** The TypeScript entry that the bundle is built from. */
   entry: string;
-  /** The folder ncc writes the bundle to; the runner starts `<bundleDir>/index.js`. */
+  /** The folder the build writes the bundle to; the runner starts `<bundleDir>/index.js`. */
   bundleDir: string;
 }
 

@@ -71,8 +71,10 @@ export async function waitForJobEnd(
   return pollUntil(
     deadline,
     `job ${jobId}`,
-    async () => {
+    async (reportProgress) => {
       const job = await describeJob(transport, jobId);
+      // The schedule forecasts the job's end from its progress, and checks around it.
+      reportProgress(job.progress);
       const line = `${job.status}${job.progress ? ` ${job.progress}%` : ''}`;
       if (line !== last) {
         last = line;

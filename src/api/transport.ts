@@ -2,7 +2,8 @@
 // envelope, its errors, per-request time limits and retries. Reads retry transient failures on
 // their own; a request that creates something never does (its caller must first find out
 // whether it worked). The endpoints (backups.ts, jobs.ts …) sit on top of this.
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../core/http.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import {
   ApiError,

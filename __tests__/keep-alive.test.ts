@@ -1,0 +1,80 @@
+// Keep-alive over a wait: checks a second apart share one connection; and when a server or load
+// balancer closes an idle connection between two checks, the next check opens a new one without
+// an error or a retry. A front in front of the simulator counts connections and, when asked,
+// closes each one after 300 ms without traffic, while the bundle polls about once a second.
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runBundled } from '../scripts/runner.ts';
+import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+
+let sim: Simulator;
+let front: net.Server;
+let connections = 0;
+let closedIdle = 0;
+let idleCloseMs: number | undefined;
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: { jobDurationMs: 3_000 } });
+  const target = new URL(sim.url);
+  front = net.createServer((socket) => {
+    connections++;
+    const upstream = net.connect(Number(target.port), target.hostname);
+    if (idleCloseMs !== undefined) {
+      socket.setTimeout(idleCloseMs, () => {
+        closedIdle++;
+        socket.destroy();
+      });
+    }
+    for (const end of [socket, upstream]) {
+      end.on('error', () => undefined);
+      end.on('close', () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  front.listen(0, '127.0.0.1');
+  await once(front, 'listening');
+});
+
+afterAll(async () => {
+  front.close();
+  await sim.close();
+});
+
+async function backUp(): Promise<Awaited<ReturnType<typeof runBundled>>> {
+  connections = 0;
+  closedIdle = 0;
+  const port = (front.address() as net.AddressInfo).port;
+  return runBundled({
+    'api-key': sim.apiKey,
+    'cluster-id': DEFAULT_CLUSTER_ID,
+    'base-url': `http://127.0.0.1:${port}`,
+    timeout: '1m',
+  });
+}
+
+it('keeps its connection from one check to the next', async () => {
+  idleCloseMs = undefined;
+  const before = sim.requests.length;
+  const result = await backUp();
+  expect(result.code).toBe(0);
+  expect(result.outputs.status).toBe('SUCCESSFUL');
+  // List, Create, four or five Describe job, Describe backup: the checks share one connection
+  // (undici opens a second one for the create, and a third as the last reply is being read).
+  expect(sim.requests.length - before).toBeGreaterThanOrEqual(6);
+  expect(connections).toBeLessThanOrEqual(3);
+});
+
+it('opens a new connection when the server closed the idle one, without an error or retry', async () => {
+  idleCloseMs = 300;
+  const result = await backUp();
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.outputs.status).toBe('SUCCESSFUL');
+  expect(result.stdout).not.toMatch(/retry \d/);
+  expect(closedIdle).toBeGreaterThan(1);
+  expect(connections).toBeGreaterThan(2);
+});
