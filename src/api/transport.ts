@@ -257,19 +257,32 @@ export class Transport {
   }
 }
 
-export function requireString(reply: Reply, field: string, label: string): string {
+/** What a string field must look like, and how to say so. */
+export interface Shape {
+  pattern: RegExp;
+  /** "an id (letters, digits …)": completes "reply field "x" is not …". */
+  description: string;
+}
+
+/** The non-empty string in `field` of a reply, of the given shape when one is given. */
+export function requireString(reply: Reply, field: string, label: string, shape?: Shape): string {
   const value = reply.data[field];
-  if (typeof value !== 'string' || value === '') {
-    const found =
-      value === undefined ? 'missing' : `${JSON.stringify(value)} instead of a non-empty string`;
-    throw new MalformedReplyError(
-      label,
-      `reply field "${field}" is ${found}`,
-      reply.requestId,
-      false,
-    );
+  if (typeof value === 'string' && value !== '' && (!shape || shape.pattern.test(value))) {
+    return value;
   }
-  return value;
+  const shown = JSON.stringify(value)?.slice(0, 80);
+  const found =
+    value === undefined
+      ? 'missing'
+      : shape && typeof value === 'string'
+        ? `not ${shape.description}: ${shown}`
+        : `${shown} instead of a non-empty string`;
+  throw new MalformedReplyError(
+    label,
+    `reply field "${field}" is ${found}`,
+    reply.requestId,
+    false,
+  );
 }
 
 /** A name for outputs and the log: one line of printable text, or undefined. */
