@@ -274,7 +274,7 @@ export function requireString(reply: Reply, field: string, label: string, shape?
   const found =
     value === undefined
       ? 'missing'
-      : shape && typeof value === 'string'
+      : shape
         ? `not ${shape.description}: ${shown}`
         : `${shown} instead of a non-empty string`;
   throw new MalformedReplyError(
