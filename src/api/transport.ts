@@ -85,11 +85,6 @@ export class Transport {
     return retryDelay(retryAfterMs, attempt, this.options.random);
   }
 
-  /** Sleeps within the step's deadline (DeadlineExceededError when it would pass). */
-  sleep(ms: number, what: string): Promise<void> {
-    return this.options.deadline.sleep(ms, what);
-  }
-
   /**
    * Waits before another try, logging what failed. Fails (DeadlineExceededError) when the
    * wait would end after the step's deadline.

@@ -16,6 +16,7 @@ import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadlin
 import type { Log } from '../core/log.ts';
 import { pollUntil, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
+import { namedError } from '../core/errors.ts';
 
 export type FinalStatus =
   'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED' | 'UNKNOWN';
@@ -53,28 +54,13 @@ export function newRecord(): BackupRecord {
 }
 
 /** The backup exists but did not succeed (its job FAILED or was cancelled, or it is unusable). */
-export class BackupFailedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupFailedError';
-  }
-}
+export class BackupFailedError extends namedError('BackupFailedError') {}
 
 /** Another backup runs on the cluster and if-in-progress is "fail". */
-export class BackupInProgressError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupInProgressError';
-  }
-}
+export class BackupInProgressError extends namedError('BackupInProgressError') {}
 
 /** A create may have made a backup, and the cluster does not show which one (status UNKNOWN). */
-export class BackupUnknownError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupUnknownError';
-  }
-}
+export class BackupUnknownError extends namedError('BackupUnknownError') {}
 
 export interface WorkflowContext {
   client: ZillizClient;
@@ -359,7 +345,7 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
         return;
       }
       if (lookup >= EMPTY_CREATE_LOOKUPS) break;
-      await client.sleep(EMPTY_CREATE_LOOKUP_MS, 'the next look for the accepted backup');
+      await ctx.deadline.sleep(EMPTY_CREATE_LOOKUP_MS, 'the next look for the accepted backup');
     }
     record.status = 'UNKNOWN';
     throw new BackupUnknownError(

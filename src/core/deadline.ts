@@ -1,13 +1,9 @@
 // The step's one time budget. Everything that waits (requests, retry delays, polling) asks
 // the deadline how long it may take, and is aborted through `signal` the moment it passes.
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { namedError } from './errors.ts';
 
-export class DeadlineExceededError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeadlineExceededError';
-  }
-}
+export class DeadlineExceededError extends namedError('DeadlineExceededError') {}
 
 export class Deadline {
   readonly startedAt: number;

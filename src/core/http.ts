@@ -27,6 +27,7 @@ import Agent from 'undici/lib/dispatcher/agent.js';
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import type { Log } from './log.ts';
+import { namedError } from './errors.ts';
 
 // undici's entry gives every dispatcher its API methods this way; the two used here are
 // request (ours) and connect (the ProxyAgent's CONNECT to the proxy).
@@ -69,12 +70,7 @@ export interface ProxyChoice {
 }
 
 /** An unusable proxy setting: reported as the step's failure, never silently ignored. */
-export class ProxyConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProxyConfigError';
-  }
-}
+export class ProxyConfigError extends namedError('ProxyConfigError') {}
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.toLowerCase();

@@ -10,7 +10,7 @@ import type { ClusterInfo } from '../api/clusters.ts';
 import { ApiError, ApiRequestError } from '../api/errors.ts';
 import { waitForJobEnd, type Job } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, namedError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import { pollUntil, type PollInterval } from '../core/schedule.ts';
 import { checkClusterRestore, planCollections, type Settings } from './settings.ts';
@@ -60,36 +60,16 @@ export interface RestoreRecord {
 }
 
 /** The backup cannot be restored as it is (not AVAILABLE, an unknown type). */
-export class BackupNotRestorableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupNotRestorableError';
-  }
-}
+export class BackupNotRestorableError extends namedError('BackupNotRestorableError') {}
 
 /** The target of a restore exists already: a collection name, or a cluster name. */
-export class TargetExistsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TargetExistsError';
-  }
-}
+export class TargetExistsError extends namedError('TargetExistsError') {}
 
 /** A RESTORE job ended FAILED or was cancelled. */
-export class RestoreFailedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RestoreFailedError';
-  }
-}
+export class RestoreFailedError extends namedError('RestoreFailedError') {}
 
 /** A restore request's reply was lost and nothing can prove whether it started. */
-export class OutcomeUnknownError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutcomeUnknownError';
-  }
-}
+export class OutcomeUnknownError extends namedError('OutcomeUnknownError') {}
 
 export interface WorkflowContext {
   client: ZillizClient;
