@@ -40,7 +40,7 @@ function isError(value: Cluster | ApiError): value is ApiError {
   return 'code' in value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -2,7 +2,9 @@
 // clusters and Describe cluster. Both spellings of the contested restore fields (`dest*` from the
 // OpenAPI source, `target*` from one rendering of the reference; `projectId` and the older
 // `targetProjectId`) are accepted.
-import { fail, ok, type ApiReply } from './handlers.ts';
+import { fail, isRecord, ok, type ApiReply } from './handlers.ts';
+
+type Json = Record<string, unknown>;
 import {
   CLUSTER_STATUS_AFTER_FAILED_RESTORE,
   ERR,
@@ -16,11 +18,6 @@ import {
 import type { Cluster } from './scenario.ts';
 import type { SimBackup, SimState } from './state.ts';
 
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The field in either spelling: `destX` or `targetX`. */
 function either(input: Json, name: string): unknown {
   return input[`dest${name}`] ?? input[`target${name}`];
@@ -30,20 +27,24 @@ function name(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** The backup to restore from, or the error to return. */
-function sourceBackup(
+/** The backup to restore from (of `type`) and the request body, or the error to return. */
+function restoreRequest(
   state: SimState,
   clusterId: string,
   backupId: string,
+  body: unknown,
+  type: SimBackup['backupType'],
   now: number,
-): SimBackup | ApiReply {
+): { backup: SimBackup; input: Record<string, unknown> } | ApiReply {
   const cluster = state.cluster(clusterId);
   if (!cluster) return fail(ERR.unknownCluster);
   if (cluster.plan !== 'Dedicated') return fail(ERR.serverless);
   const backup = state.backup(clusterId, backupId, now);
   if (!backup) return fail(ERR.unknownBackup(backupId));
   if (backup.status !== 'AVAILABLE') return fail(RESTORE_ERR.notAvailable(backupId, backup.status));
-  return backup;
+  if (typeof body === 'string') return fail(ERR.invalidJson);
+  if (backup.backupType !== type) return fail(RESTORE_ERR.param('backupType'));
+  return { backup, input: isRecord(body) ? body : {} };
 }
 
 export function restoreCollection(
@@ -53,11 +54,9 @@ export function restoreCollection(
   body: unknown,
   now: number,
 ): ApiReply {
-  const backup = sourceBackup(state, clusterId, backupId, now);
-  if ('httpStatus' in backup) return backup;
-  if (typeof body === 'string') return fail(ERR.invalidJson);
-  const input = isRecord(body) ? body : {};
-  if (backup.backupType !== 'COLLECTION') return fail(RESTORE_ERR.param('backupType'));
+  const request = restoreRequest(state, clusterId, backupId, body, 'COLLECTION', now);
+  if ('httpStatus' in request) return request;
+  const { backup, input } = request;
 
   const destClusterId = name(either(input, 'ClusterId'));
   if (!destClusterId) return fail(RESTORE_ERR.param('destClusterId'));
@@ -112,11 +111,9 @@ export function restoreCluster(
   body: unknown,
   now: number,
 ): ApiReply {
-  const backup = sourceBackup(state, clusterId, backupId, now);
-  if ('httpStatus' in backup) return backup;
-  if (typeof body === 'string') return fail(ERR.invalidJson);
-  const input = isRecord(body) ? body : {};
-  if (backup.backupType !== 'CLUSTER') return fail(RESTORE_ERR.param('backupType'));
+  const request = restoreRequest(state, clusterId, backupId, body, 'CLUSTER', now);
+  if ('httpStatus' in request) return request;
+  const { backup, input } = request;
   const source = state.cluster(clusterId) as Cluster;
 
   const projectId = name(input.projectId ?? input.targetProjectId);
