@@ -1,31 +1,21 @@
 // The prune action's bundle (dist/prune/index.js), spawned as the runner spawns it, against the
 // simulator over real HTTP: the rules, the safety guarantees, lost and refused deletes, 429s,
 // and the timeout.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLUSTER_ID,
-  startSimulator,
   type ExistingBackup,
   type RecordedRequest,
-  type ScenarioInput,
   type Simulator,
 } from '../simulator/server.ts';
+import { simulatorPerTest } from './helpers/sim.ts';
 import { actionNamed, bundlePath } from '../scripts/actions.ts';
 import { runBundled, type BundledRun, type Inputs } from '../scripts/runner.ts';
 
 const BUNDLE = bundlePath(actionNamed('prune'));
 const DAY = 86_400_000;
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(scenario: ScenarioInput): Promise<Simulator> {
-  sim = await startSimulator({ scenario });
-  return sim;
-}
+const start = simulatorPerTest();
 
 function prune(s: Simulator, inputs: Inputs = {}): Promise<BundledRun> {
   return runBundled(

@@ -1,46 +1,33 @@
 // dist/restore/index.js spawned exactly as the runner spawns it (scripts/runner.ts): INPUT_*
 // variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a clean environment, the exit code.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionNamed, bundlePath } from '../scripts/actions.ts';
 import { runBundled, type Inputs } from '../scripts/runner.ts';
-import {
-  DEFAULT_CLUSTER_ID,
-  DEFAULT_PROJECT_ID,
-  startSimulator,
-  type Simulator,
-} from '../simulator/server.ts';
-import { jsonReply } from './helpers/sim.ts';
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID } from '../simulator/server.ts';
+import { jsonReply, useSimulator } from './helpers/sim.ts';
 
 const bundle = bundlePath(actionNamed('restore'));
 const BACKUP = 'backup5_00aa11bb22cc33d';
 const CLUSTER_BACKUP = 'backup6_44ee55ff66aa77b';
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await startSimulator({
-    scenario: {
-      restoreJobDurationMs: 1_200,
-      collectionsField: 'dbCollections',
-      existingBackups: [
-        {
-          backupId: BACKUP,
-          backupType: 'COLLECTION',
-          creationMethod: 'MANUAL',
-          collections: [{ dbName: 'shop', collectionNames: ['orders', 'items'] }],
-        },
-        { backupId: CLUSTER_BACKUP, backupType: 'CLUSTER', creationMethod: 'MANUAL' },
-      ],
+const sim = useSimulator({
+  restoreJobDurationMs: 1_200,
+  collectionsField: 'dbCollections',
+  existingBackups: [
+    {
+      backupId: BACKUP,
+      backupType: 'COLLECTION',
+      creationMethod: 'MANUAL',
+      collections: [{ dbName: 'shop', collectionNames: ['orders', 'items'] }],
     },
-  });
-});
-afterEach(async () => {
-  await sim.close();
+    { backupId: CLUSTER_BACKUP, backupType: 'CLUSTER', creationMethod: 'MANUAL' },
+  ],
 });
 
 const inputs = (extra: Inputs = {}): Inputs => ({
-  'api-key': sim.apiKey,
+  'api-key': sim().apiKey,
   'cluster-id': DEFAULT_CLUSTER_ID,
-  'base-url': sim.url,
+  'base-url': sim().url,
   'backup-id': BACKUP,
   ...extra,
 });
@@ -53,7 +40,9 @@ describe('the bundled restore action', () => {
     const result = await runBundled(inputs({ timeout: '1m' }), { bundle });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const jobs = sim.jobs().filter((j) => j.type === 'RESTORE');
+    const jobs = sim()
+      .jobs()
+      .filter((j) => j.type === 'RESTORE');
     expect(jobs).toHaveLength(2);
     expect(result.outputs.status).toBe('SUCCESSFUL');
     expect(JSON.parse(result.outputs.jobIds ?? '')).toEqual(jobs.map((j) => j.jobId));
@@ -75,7 +64,7 @@ describe('the bundled restore action', () => {
     ]);
     expect(result.summary).toContain('<td>items → items_restored</td>');
     expect(result.stdout).toContain('::notice title=Zilliz Cloud restore::');
-    expect(visible(result.stdout)).not.toContain(sim.apiKey);
+    expect(visible(result.stdout)).not.toContain(sim().apiKey);
   });
 
   it('fails on bad input with an ::error:: line naming every problem, before any request', async () => {
@@ -84,7 +73,7 @@ describe('the bundled restore action', () => {
     expect(result.stdout).toContain('::error::Invalid inputs:');
     expect(result.stdout).toContain('backup-id: is required');
     expect(result.stdout).toContain('wait: "maybe" is not a boolean');
-    expect(sim.requests).toHaveLength(0);
+    expect(sim().requests).toHaveLength(0);
   });
 
   it('restores a cluster backup: the password is an output, and never in the log, summary or annotations', async () => {
@@ -101,7 +90,7 @@ describe('the bundled restore action', () => {
     const password = result.outputs.password ?? '';
     expect(password.length).toBeGreaterThan(8);
     const [clusterId] =
-      Object.entries(sim.clusters()).find(([, c]) => c.name === 'rollback-7') ?? [];
+      Object.entries(sim().clusters()).find(([, c]) => c.name === 'rollback-7') ?? [];
     expect(result.outputs).toMatchObject({ clusterId, username: 'db_admin', status: 'SUCCESSFUL' });
     // Masked for the runner before anything else could print it …
     expect(result.stdout).toContain(`::add-mask::${password}`);
@@ -113,7 +102,7 @@ describe('the bundled restore action', () => {
 
   it('redacts the password even where the server quotes it back', async () => {
     const password = 'S3cret-Pass-2026';
-    sim.configure({
+    sim().configure({
       faults: [
         jsonReply('restoreCluster', {
           code: 0,
@@ -155,7 +144,7 @@ describe('the bundled restore action', () => {
   });
 
   it('does not outlive its timeout when the server accepts and never answers', async () => {
-    sim.configure({ faults: [{ route: '*', kind: 'hang', times: 1_000 }] });
+    sim().configure({ faults: [{ route: '*', kind: 'hang', times: 1_000 }] });
     const result = await runBundled(inputs({ timeout: '3s' }), { bundle });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::.*3s timeout passed/);
@@ -163,13 +152,15 @@ describe('the bundled restore action', () => {
   });
 
   it('when cancelled, names the restore job already started and exits 1', async () => {
-    sim.configure({ restoreJobDurationMs: 60_000 });
+    sim().configure({ restoreJobDurationMs: 60_000 });
     const result = await runBundled(inputs(), {
       bundle,
       onOutput: { text: 'Started the restore', then: (pid) => process.kill(pid, 'SIGTERM') },
     });
     expect(result.code).toBe(1);
-    const [job] = sim.jobs().filter((j) => j.type === 'RESTORE');
+    const [job] = sim()
+      .jobs()
+      .filter((j) => j.type === 'RESTORE');
     expect(result.stdout).toContain(
       `The runner stopped the step: started: orders_restored (job ${job?.jobId})`,
     );

@@ -1,25 +1,12 @@
 // The simulator's Delete backup route and generated backlogs, over real HTTP, and the client's
 // deleteBackup on top of it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/errors.ts';
-import {
-  DEFAULT_CLUSTER_ID as CLUSTER,
-  startSimulator,
-  type ScenarioInput,
-  type Simulator,
-} from '../simulator/server.ts';
+import { DEFAULT_CLUSTER_ID as CLUSTER, type Simulator } from '../simulator/server.ts';
+import { simulatorPerTest } from './helpers/sim.ts';
 import { clientFor } from './helpers/client.ts';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(scenario: ScenarioInput): Promise<Simulator> {
-  sim = await startSimulator({ scenario });
-  return sim;
-}
+const start = simulatorPerTest();
 
 async function del(s: Simulator, backupId: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${s.url}/v2/clusters/${CLUSTER}/backups/${backupId}`, {

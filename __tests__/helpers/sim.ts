@@ -34,3 +34,16 @@ export function jsonReply(route: RouteName, body: unknown, times = 1): Fault {
     body: typeof body === 'string' ? body : JSON.stringify(body),
   };
 }
+
+/** For tests that each start their own simulator: `start(scenario)` in the test, closed after it. */
+export function simulatorPerTest(): (scenario: ScenarioInput) => Promise<Simulator> {
+  let sim: Simulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  return async (scenario) => {
+    sim = await startSimulator({ scenario });
+    return sim;
+  };
+}
