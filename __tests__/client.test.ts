@@ -1,8 +1,11 @@
 // The API client against the simulator over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockAgent } from 'undici';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ZillizClient } from '../src/api/client.ts';
 import { Deadline, DeadlineExceededError } from '../src/core/deadline.ts';
+import { createHttpClient } from '../src/core/http.ts';
 import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/api/errors.ts';
 import { DEFAULT_CLUSTER_ID, type Simulator } from '../simulator/server.ts';
 import { clientFor, testLog, type TestClient } from './helpers/client.ts';
@@ -60,24 +63,35 @@ describe('requests', () => {
 
 describe('base-url', () => {
   it('keeps a path prefix in front of every API path', async () => {
-    // A mock pool (no network): this is about the URL the client builds, nothing else.
-    const mock = new MockAgent();
-    mock.disableNetConnect();
-    mock
-      .get('https://gateway.example.com')
-      .intercept({ path: '/zilliz/v2/jobs/job-1', method: 'GET' })
-      .reply(200, { code: 0, data: { jobId: 'job-1', status: 'SUCCESSFUL', progress: '100' } });
+    // A gateway that only notes the path it was asked for: this is about the URL the client
+    // builds, nothing else.
+    const paths: string[] = [];
+    const gateway = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          code: 0,
+          data: { jobId: 'job-1', status: 'SUCCESSFUL', progress: '100' },
+        }),
+      );
+    }).listen(0, '127.0.0.1');
+    await once(gateway, 'listening');
+    const baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/zilliz`;
+    const log = testLog([]);
+    const http = createHttpClient(baseUrl, log);
     const client = new ZillizClient({
-      baseUrl: 'https://gateway.example.com/zilliz',
+      baseUrl,
       apiKey: 'k',
       deadline: new Deadline(5_000),
-      log: testLog([]),
-      dispatcher: mock,
+      log,
+      http,
       userAgent: 'test',
     });
     expect((await client.describeJob('job-1')).status).toBe('SUCCESSFUL');
-    mock.assertNoPendingInterceptors();
-    await mock.close();
+    expect(paths).toEqual(['/zilliz/v2/jobs/job-1']);
+    http.destroy();
+    gateway.close();
   });
 });
 

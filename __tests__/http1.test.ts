@@ -1,7 +1,7 @@
-// The bundles leave undici's HTTP/2 client out (scripts/build.ts), so every connection must
-// speak HTTP/1.1 even to a server that would rather speak HTTP/2: here a TLS front offering
-// h2 first (as many load balancers do), trusted through NODE_EXTRA_CA_CERTS, in front of the
-// simulator. A client that offered h2 would get it, and the bundle would fail.
+// Every connection speaks HTTP/1.1 and says so (src/core/http.ts), even to a server that would
+// rather speak HTTP/2: here a TLS front offering h2 first (as many load balancers do), trusted
+// through NODE_EXTRA_CA_CERTS, in front of the simulator. A client that offered h2 would get it,
+// and one that offered nothing would leave the choice unsaid.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';

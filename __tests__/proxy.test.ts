@@ -207,7 +207,9 @@ describe('behind a forward proxy', () => {
     await proxy.stop();
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::.*Proxy response \(407\)/);
+    expect(result.stdout).toMatch(
+      /::error::.*Failed to establish tunnel .*407 Proxy Authentication Required/,
+    );
     expect(result.durationMs).toBeLessThan(10_000);
     expect(proxy.seen[0]).toMatchObject({ method: 'CONNECT', authorized: false });
     expect(sim.requests).toHaveLength(0);

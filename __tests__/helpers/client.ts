@@ -1,7 +1,7 @@
 // A ZillizClient wired to a simulator, with its log lines collected for assertions.
-import { Agent } from 'undici';
 import { ZillizClient } from '../../src/api/client.ts';
 import { Deadline } from '../../src/core/deadline.ts';
+import { createHttpClient } from '../../src/core/http.ts';
 import type { Log } from '../../src/core/log.ts';
 import type { Simulator } from '../../simulator/server.ts';
 
@@ -28,16 +28,17 @@ export function clientFor(
   options: { timeoutMs?: number; requestTimeoutMs?: number; apiKey?: string } = {},
 ): TestClient {
   const lines: string[] = [];
-  const dispatcher = new Agent();
+  const log = testLog(lines);
+  const http = createHttpClient(sim.url, log);
   const deadline = new Deadline(options.timeoutMs ?? 30_000);
   const client = new ZillizClient({
     baseUrl: sim.url,
     apiKey: options.apiKey ?? sim.apiKey,
     deadline,
-    log: testLog(lines),
-    dispatcher,
+    log,
+    http,
     userAgent: 'zilliz-backup-action/test',
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  return { client, lines, deadline, close: () => dispatcher.destroy() };
+  return { client, lines, deadline, close: async () => http.destroy() };
 }

@@ -77,8 +77,8 @@ export function clientForRun(
     settings,
     deadline,
     log,
-    dispatcher,
-  }: Pick<ActionRun<BaseSettings>, 'settings' | 'deadline' | 'log' | 'dispatcher'>,
+    http,
+  }: Pick<ActionRun<BaseSettings>, 'settings' | 'deadline' | 'log' | 'http'>,
   requestTimeoutMs?: number,
 ): ZillizClient {
   return new ZillizClient({
@@ -86,7 +86,7 @@ export function clientForRun(
     apiKey: settings.apiKey,
     deadline,
     log,
-    dispatcher,
+    http,
     userAgent: USER_AGENT,
     requestTimeoutMs,
   });

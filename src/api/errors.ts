@@ -1,5 +1,6 @@
 // What can go wrong talking to the API, sorted by what the caller should do about it:
 // retry (transient), stop (final), and, for a create, whether the server may have acted on it.
+import { CONNECT_TIMEOUT } from '../core/http.ts';
 
 /** Did the server possibly act on the request? Decides whether a create may be repeated. */
 export type Outcome = 'not-processed' | 'unknown' | 'processed';
@@ -124,11 +125,14 @@ export class EmptyReplyError extends ApiRequestError {
 // Errors raised before anything reached the server: repeating them can't duplicate work.
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
+  CONNECT_TIMEOUT,
   'EAI_AGAIN',
   'ENETUNREACH',
   'EHOSTUNREACH',
 ]);
+// Errors raised before anything reached the server that will not fix themselves within a step:
+// an unknown host, a proxy that refuses the tunnel (bad credentials, a target it does not allow).
+const FINAL_NOT_SENT_CODES = new Set(['ENOTFOUND', 'ERR_PROXY_TUNNEL']);
 // Errors worth retrying. Unknown host and certificate problems are not among them: they do not
 // fix themselves within a step.
 const TRANSIENT_CODES = new Set([
@@ -136,10 +140,6 @@ const TRANSIENT_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
   'REQUEST_TIMEOUT',
 ]);
 
@@ -154,6 +154,7 @@ export class NetworkError extends ApiRequestError {
     this.name = 'NetworkError';
     this.code = code;
     this.transient = TRANSIENT_CODES.has(code);
-    this.outcome = NOT_SENT_CODES.has(code) || code === 'ENOTFOUND' ? 'not-processed' : 'unknown';
+    this.outcome =
+      NOT_SENT_CODES.has(code) || FINAL_NOT_SENT_CODES.has(code) ? 'not-processed' : 'unknown';
   }
 }

@@ -2,8 +2,7 @@
 // envelope, its errors, per-request time limits and retries. Reads retry transient failures on
 // their own; a request that creates something never does (its caller must first find out
 // whether it worked). The endpoints (backups.ts, jobs.ts …) sit on top of this.
-import type { Dispatcher } from 'undici';
-import { request } from '../core/http.ts';
+import type { HttpClient, Response } from '../core/http.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import {
   ApiError,
@@ -32,7 +31,7 @@ export interface ClientOptions {
   apiKey: string;
   deadline: Deadline;
   log: Log;
-  dispatcher: Dispatcher;
+  http: HttpClient;
   userAgent: string;
   requestTimeoutMs?: number;
   random?: () => number;
@@ -153,14 +152,9 @@ export class Transport {
     let headers: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const response = await request(this.options.baseUrl + path, {
+      const response = await this.options.http.request(this.options.baseUrl + path, {
         method,
         signal,
-        dispatcher: this.options.dispatcher,
-        // Backstops only: the abort signals above decide (undici's own timers are coarse, and
-        // must not win the race and turn "the deadline passed" into a retryable timeout).
-        headersTimeout: limitMs + 1_000,
-        bodyTimeout: limitMs + 1_000,
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',
@@ -169,7 +163,7 @@ export class Transport {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      status = response.statusCode;
+      status = response.status;
       headers = response.headers;
       text = await readLimited(response.body, label);
     } catch (error) {
@@ -299,7 +293,7 @@ function shorten(text: string, max: number): string {
 }
 
 /** The body as text, refusing to read more than MAX_BODY_BYTES. */
-async function readLimited(body: Dispatcher.ResponseData['body'], label: string): Promise<string> {
+async function readLimited(body: Response['body'], label: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

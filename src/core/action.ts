@@ -3,10 +3,9 @@
 // and the connection pool, do the work, and report exactly once, whichever way the step ends:
 // success, failure, cancellation by the runner, or the watchdog.
 import * as core from '@actions/core';
-import type { Dispatcher } from 'undici';
 import { Deadline } from './deadline.ts';
 import { errorMessage } from './errors.ts';
-import { createDispatcher } from './http.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
 import { createLog, neutralizeCommands, type Log } from './log.ts';
 import { createRedactor } from './redact.ts';
@@ -23,7 +22,7 @@ export interface ActionRun<S extends BaseSettings> {
   settings: S;
   log: Log;
   deadline: Deadline;
-  dispatcher: Dispatcher;
+  http: HttpClient;
   startedAt: number;
   /** Masks a secret learnt during the run (runner log and our own redaction), before any use. */
   addSecret(secret: string): void;
@@ -54,7 +53,7 @@ export interface ActionDefinition<S extends BaseSettings> {
 
 export interface HarnessOptions {
   /** Replaces the proxy-aware connection pool (tests). */
-  dispatcher?: Dispatcher;
+  http?: HttpClient;
   /** Replaces process.exit for cancellation and the watchdog (tests). */
   exit?: (code: number) => void;
 }
@@ -75,9 +74,9 @@ export async function runAction<S extends BaseSettings>(
   const redactor = createRedactor(settings.apiKey);
   const log = createLog(redactor);
   const deadline = new Deadline(settings.timeoutMs, startedAt);
-  let dispatcher: Dispatcher;
+  let http: HttpClient;
   try {
-    dispatcher = options.dispatcher ?? createDispatcher(settings.baseUrl, log);
+    http = options.http ?? createHttpClient(settings.baseUrl, log);
   } catch (error) {
     core.setFailed(log.clean(errorMessage(error)));
     return;
@@ -87,7 +86,7 @@ export async function runAction<S extends BaseSettings>(
     core.setSecret(secret);
     redactor.add(secret);
   };
-  const run: ActionRun<S> = { settings, log, deadline, dispatcher, startedAt, addSecret };
+  const run: ActionRun<S> = { settings, log, deadline, http, startedAt, addSecret };
 
   let reported = false;
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {
@@ -115,6 +114,6 @@ export async function runAction<S extends BaseSettings>(
   } finally {
     release();
     // Our own pool is destroyed (not closed): a hung request must not hold the process.
-    if (!options.dispatcher) await dispatcher.destroy().catch(() => undefined);
+    if (!options.http) http.destroy();
   }
 }

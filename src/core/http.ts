@@ -1,56 +1,91 @@
-// The HTTP connection pool, and one request on it.
+// The HTTP connections to the API, and one request on them: Node's own http and https modules.
 //
-// undici's package entry loads all of undici at once (fetch, WebSocket, caches, mocks, two HTTP
-// parsers): most of an action's start-up went there. The action needs three of its modules, so
-// it imports those: the Agent, the ProxyAgent, the request and connect APIs, each exactly what
-// undici's own entry uses under those names. These paths are not part of undici's public interface,
-// so undici's version is pinned in package.json and __tests__/undici-paths.test.ts fails when an
-// upgrade moves or changes them.
+// An action asks a control plane a few questions a minute, so its HTTP client matters less for
+// speed than for what it costs to load: every run pays that before its first request. Node's
+// client is already part of Node (HTTP/1.1, parsed natively, keep-alive through an Agent);
+// undici, which this used before, added about 20 ms to every start (see docs/benchmarks.md).
 //
-// Every connection speaks HTTP/1.1 (allowH2: false): a control plane asked a few times a minute
-// gains nothing from HTTP/2, and leaving undici's HTTP/2 client out of the bundles (see
-// scripts/build.ts) spares each start-up loading Node's http2 module.
+// Node's http module is loaded with require(), not import: importing a built-in makes Node read
+// every export of it, and node:http has lazy WebSocket exports that load Node's internal copy
+// of undici (about 25 ms) when read.
 //
 // The proxy follows the Actions toolkit's rules, as runner admins know them from every other
 // action: HTTPS_PROXY / https_proxy for https targets, HTTP_PROXY / http_proxy for http ones
 // (lower case first, an empty value counts as unset), NO_PROXY / no_proxy (host, domain suffix,
 // leading dot, `*`, optional `:port`) to go direct, and loopback always direct. The rules are
-// written out below rather than taken from @actions/http-client (which would bring its client
-// and all of undici into the bundle) or undici's EnvHttpProxyAgent (whose rules differ on
-// loopback and empty values, and which does not say which route it took: the log does).
-// undici's ProxyAgent does the tunnelling (CONNECT, Basic credentials from the proxy URL).
+// written out below, so that the log can say which route was taken; Node's Agent does the
+// proxying once told which proxy to use (`proxyEnv`, Node 24.5 and later): a CONNECT tunnel
+// for https targets, Basic credentials from the proxy URL.
 import * as core from '@actions/core';
-import type { Dispatcher } from 'undici';
-import connect from 'undici/lib/api/api-connect.js';
-import dispatcherRequest from 'undici/lib/api/api-request.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
-import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Log } from './log.ts';
 import { namedError } from './errors.ts';
 
-// undici's entry gives every dispatcher its API methods this way; the two used here are
-// request (ours) and connect (the ProxyAgent's CONNECT to the proxy).
-Object.assign(DispatcherBase.prototype, { request: dispatcherRequest, connect });
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof import('node:http');
+const https = require('node:https') as typeof import('node:https');
 
-/** Time to open a connection (TCP and TLS); the whole request has its own, longer limit. */
+/** Time to open a connection (TCP, TLS, proxy tunnel); the whole request has its own limit. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & {
-  dispatcher: Dispatcher;
-};
+/** The error code of a connection that did not open within CONNECT_TIMEOUT_MS. */
+export const CONNECT_TIMEOUT = 'CONNECT_TIMEOUT';
 
-/** undici's `request(url, options)`, on the given dispatcher. */
-export function request(
-  url: string,
-  options: RequestOptions,
-): Promise<Dispatcher.ResponseData<unknown>> {
-  const { dispatcher, ...rest } = options;
+export interface RequestOptions {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Aborts the request, and the reading of its reply. */
+  signal: AbortSignal;
+}
+
+export interface Response {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body, to be read to its end or destroyed. */
+  body: IncomingMessage;
+}
+
+/** Keep-alive connections to the one origin an action talks to. */
+export interface HttpClient {
+  request(url: string, options: RequestOptions): Promise<Response>;
+  /** Closes every connection, in use or not. */
+  destroy(): void;
+}
+
+class ConnectTimeoutError extends Error {
+  readonly code = CONNECT_TIMEOUT;
+  constructor() {
+    super(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`);
+  }
+}
+
+/** One request on `agent`: resolves when the reply's head has arrived. */
+function send(agent: Agent, url: string, options: RequestOptions): Promise<Response> {
   const target = new URL(url);
-  return dispatcher.request({
-    ...rest,
-    origin: target.origin,
-    path: `${target.pathname}${target.search}`,
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(target, {
+      agent,
+      method: options.method,
+      headers: options.headers,
+      signal: options.signal,
+    });
+    req.once('error', reject);
+    req.once('response', (body: IncomingMessage) =>
+      resolve({ status: body.statusCode ?? 0, headers: body.headers, body }),
+    );
+    req.once('socket', (socket) => {
+      // A reused connection is open already; a new one gets CONNECT_TIMEOUT_MS to be ready.
+      const ready = target.protocol === 'https:' ? 'secureConnect' : 'connect';
+      if (!socket.connecting && (target.protocol !== 'https:' || !socket.pending)) return;
+      const timer = setTimeout(() => req.destroy(new ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
+      const clear = (): void => clearTimeout(timer);
+      socket.once(ready, clear);
+      req.once('close', clear);
+    });
+    req.end(options.body);
   });
 }
 
@@ -118,26 +153,45 @@ export function proxyFor(target: URL): ProxyChoice | undefined {
   );
 }
 
+/** Node's Agent proxies from Node 24.5 on; an older Node would silently connect directly. */
+function checkProxySupport(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 24 || (major === 24 && minor >= 5)) return;
+  throw new ProxyConfigError(
+    `a proxy needs Node.js 24.5 or later, and this runner has ${process.versions.node}`,
+  );
+}
+
 /** The action talks to one origin only, so the route is decided once, here. */
-export function createDispatcher(baseUrl: string, log: Log): Dispatcher {
+export function createHttpClient(baseUrl: string, log: Log): HttpClient {
   const target = new URL(baseUrl);
   const proxy = proxyFor(target);
-  if (!proxy) return new Agent({ allowH2: false, connect: { timeout: CONNECT_TIMEOUT_MS } });
-  // Mask the password however it is spelled (it is never printed, this is a second line of
-  // defence). Not a very short one: masking "ab" would blank out ordinary words all over the log.
-  const password = proxy.url.password;
-  if (password.length >= 4) {
-    core.setSecret(password);
-    core.setSecret(encodeURIComponent(password));
+  const client = target.protocol === 'https:' ? https : http;
+  const options = {
+    keepAlive: true,
+    // Never the environment's own proxy settings: the route is the one decided above.
+    proxyEnv: {} as Record<string, string>,
+    // Said outright to TLS servers that would rather speak HTTP/2 (many load balancers).
+    ALPNProtocols: ['http/1.1'],
+  };
+  if (proxy) {
+    checkProxySupport();
+    // Mask the password however it is spelled (it is never printed, this is a second line of
+    // defence). Not a very short one: masking "ab" would blank out ordinary words all over the log.
+    const password = proxy.url.password;
+    if (password.length >= 4) {
+      core.setSecret(password);
+      core.setSecret(encodeURIComponent(password));
+    }
+    log.info(
+      `Connecting to ${target.origin} through the proxy ${proxy.url.protocol}//${proxy.url.host} (${proxy.variable})`,
+    );
+    const variable = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    options.proxyEnv = { [variable]: proxy.url.href };
   }
-  log.info(
-    `Connecting to ${target.origin} through the proxy ${proxy.url.protocol}//${proxy.url.host} (${proxy.variable})`,
-  );
-  return new ProxyAgent({
-    uri: proxy.url.href,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    allowH2: false,
-    // HTTP/1.1 to an https:// proxy as well.
-    proxyTls: { allowH2: false },
-  } as ProxyAgent.Options);
+  const agent = new client.Agent(options);
+  return {
+    request: (url, requestOptions) => send(agent, url, requestOptions),
+    destroy: () => agent.destroy(),
+  };
 }

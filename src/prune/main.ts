@@ -17,11 +17,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await runAction<Settings>(
     {
       readSettings,
-      work: async ({ settings, log, deadline, dispatcher }: ActionRun<Settings>) => {
-        const client = clientForRun(
-          { settings, deadline, log, dispatcher },
-          options.requestTimeoutMs,
-        );
+      work: async ({ settings, log, deadline, http }: ActionRun<Settings>) => {
+        const client = clientForRun({ settings, deadline, log, http }, options.requestTimeoutMs);
         log.info(
           `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
             `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,

@@ -30,11 +30,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await runAction<Settings>(
     {
       readSettings,
-      work: async ({ settings, log, deadline, dispatcher, addSecret }: ActionRun<Settings>) => {
-        const client = clientForRun(
-          { settings, deadline, log, dispatcher },
-          options.requestTimeoutMs,
-        );
+      work: async ({ settings, log, deadline, http, addSecret }: ActionRun<Settings>) => {
+        const client = clientForRun({ settings, deadline, log, http }, options.requestTimeoutMs);
         log.info(
           `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
