@@ -1,6 +1,16 @@
-// Which requests go through a proxy: the Actions toolkit's rules, as runner admins know them.
+// Which requests go through a proxy (the Actions toolkit's rules, as runner admins know them),
+// and the connect timeout of the HTTP client.
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proxyFor } from '../src/core/http.ts';
+import { NetworkError } from '../src/api/errors.ts';
+import {
+  checkProxySupport,
+  CONNECT_TIMEOUT,
+  createHttpClient,
+  proxyFor,
+} from '../src/core/http.ts';
+import { testLog } from './helpers/client.ts';
 import { setEnv } from './helpers/env.ts';
 
 const VARIABLES = [
@@ -101,5 +111,67 @@ describe('proxyFor', () => {
     const choice = proxyFor(new URL(API));
     expect(choice?.url.username).toBe('bot');
     expect(choice?.url.password).toBe('p@ss');
+  });
+});
+
+describe('checkProxySupport', () => {
+  it('refuses a Node.js without proxy support rather than going direct', () => {
+    expect(() => checkProxySupport('24.4.1')).toThrow(
+      'a proxy needs Node.js 24.5 or later, and this runner has 24.4.1',
+    );
+    expect(() => checkProxySupport('24.5.0')).not.toThrow();
+    expect(() => checkProxySupport('26.0.0')).not.toThrow();
+  });
+});
+
+describe('createHttpClient', () => {
+  const quiet = testLog([]);
+  let server: net.Server | undefined;
+  afterEach(() => server?.close());
+
+  /** A server that accepts connections and never says a word (a black-holed TLS endpoint). */
+  async function silentServer(): Promise<string> {
+    const sockets: net.Socket[] = [];
+    server = net.createServer((socket) => sockets.push(socket));
+    server.on('close', () => sockets.forEach((socket) => socket.destroy()));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  }
+
+  it('gives up on a connection that does not open in time, as never sent', async () => {
+    const url = await silentServer();
+    const http = createHttpClient(url, quiet, 200);
+    const started = Date.now();
+    const error = await http
+      .request(`${url}/v2/jobs/job-1`, {
+        method: 'GET',
+        headers: {},
+        signal: AbortSignal.timeout(5_000),
+      })
+      .catch((e: unknown) => e);
+    http.destroy();
+    expect(error).toMatchObject({ code: CONNECT_TIMEOUT, message: 'no connection within 0.2 s' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // The transport's view of it: safe to repeat, even for a create.
+    const wrapped = new NetworkError('POST /v2/clusters/x/backups/create', CONNECT_TIMEOUT, '');
+    expect(wrapped.transient).toBe(true);
+    expect(wrapped.outcome).toBe('not-processed');
+  });
+
+  it('lets the request limit, not the connect timeout, end a connected request', async () => {
+    // The server accepts and stays silent after TLS would have started: over plain http the
+    // connection is open at once, so only the request's own signal ends the wait.
+    const url = (await silentServer()).replace('https:', 'http:');
+    const http = createHttpClient(url, quiet, 100);
+    const error = await http
+      .request(`${url}/v2/jobs/job-1`, {
+        method: 'GET',
+        headers: {},
+        signal: AbortSignal.timeout(400),
+      })
+      .catch((e: unknown) => e);
+    http.destroy();
+    expect(error).toMatchObject({ name: 'AbortError' });
   });
 });

@@ -20,6 +20,8 @@ import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator
 import { TEST_DOMAIN } from './helpers/test-dns.ts';
 
 const API_HOST = `api.${TEST_DOMAIN}`;
+/** An https:// proxy's name: the certificate covers it too. */
+const PROXY_HOST = `proxy.${TEST_DOMAIN}`;
 const PROXY_SCRIPT = join(import.meta.dirname, 'helpers', 'forward-proxy.ts');
 const DNS_HOOK = pathToFileURL(join(import.meta.dirname, 'helpers', 'test-dns.ts')).href;
 
@@ -115,7 +117,13 @@ beforeAll(async () => {
     algorithm: 'sha256',
     extensions: [
       { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: API_HOST }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: API_HOST },
+          { type: 2, value: PROXY_HOST },
+        ],
+      },
     ],
   });
   pems = { key: generated.private, cert: generated.cert };
@@ -184,6 +192,33 @@ describe('behind a forward proxy', () => {
       `Connecting to ${apiUrl()} through the proxy ${proxy.url} (HTTPS_PROXY)`,
     );
     expect(visible(result)).not.toMatch(/p@ss|p%40ss|word/);
+  });
+
+  it('reaches an https:// proxy over TLS, and tunnels through it', async () => {
+    proxy = await startProxy('bot:secret');
+    const proxyFront = await startTlsFront(pems, new URL(proxy.url));
+    try {
+      const result = await backUp(apiUrl(), {
+        HTTPS_PROXY: `https://bot:secret@${PROXY_HOST}:${proxyFront.port}`,
+        // The action has to resolve the proxy's name itself.
+        NODE_OPTIONS: `--import=${DNS_HOOK}`,
+      });
+      await proxy.stop();
+
+      expectBackedUp(result);
+      expect(proxy.seen.length).toBeGreaterThan(0);
+      for (const entry of proxy.seen) {
+        expect(entry).toEqual({
+          method: 'CONNECT',
+          target: `${API_HOST}:${front.port}`,
+          authorized: true,
+        });
+      }
+      // Every tunnel came in over TLS.
+      expect(proxyFront.connections()).toBe(proxy.seen.length);
+    } finally {
+      await proxyFront.close();
+    }
   });
 
   it('honours the lower-case https_proxy, before HTTPS_PROXY', async () => {

@@ -56,13 +56,18 @@ export interface HttpClient {
 
 class ConnectTimeoutError extends Error {
   readonly code = CONNECT_TIMEOUT;
-  constructor() {
-    super(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`);
+  constructor(ms: number) {
+    super(`no connection within ${ms / 1000} s`);
   }
 }
 
 /** One request on `agent`: resolves when the reply's head has arrived. */
-function send(agent: Agent, url: string, options: RequestOptions): Promise<Response> {
+function send(
+  agent: Agent,
+  connectTimeoutMs: number,
+  url: string,
+  options: RequestOptions,
+): Promise<Response> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -80,7 +85,10 @@ function send(agent: Agent, url: string, options: RequestOptions): Promise<Respo
       // A reused connection is open already; a new one gets CONNECT_TIMEOUT_MS to be ready.
       const ready = target.protocol === 'https:' ? 'secureConnect' : 'connect';
       if (!socket.connecting && (target.protocol !== 'https:' || !socket.pending)) return;
-      const timer = setTimeout(() => req.destroy(new ConnectTimeoutError()), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => req.destroy(new ConnectTimeoutError(connectTimeoutMs)),
+        connectTimeoutMs,
+      );
       const clear = (): void => clearTimeout(timer);
       socket.once(ready, clear);
       req.once('close', clear);
@@ -154,16 +162,18 @@ export function proxyFor(target: URL): ProxyChoice | undefined {
 }
 
 /** Node's Agent proxies from Node 24.5 on; an older Node would silently connect directly. */
-function checkProxySupport(): void {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+export function checkProxySupport(version = process.versions.node): void {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major > 24 || (major === 24 && minor >= 5)) return;
-  throw new ProxyConfigError(
-    `a proxy needs Node.js 24.5 or later, and this runner has ${process.versions.node}`,
-  );
+  throw new ProxyConfigError(`a proxy needs Node.js 24.5 or later, and this runner has ${version}`);
 }
 
 /** The action talks to one origin only, so the route is decided once, here. */
-export function createHttpClient(baseUrl: string, log: Log): HttpClient {
+export function createHttpClient(
+  baseUrl: string,
+  log: Log,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): HttpClient {
   const target = new URL(baseUrl);
   const proxy = proxyFor(target);
   const client = target.protocol === 'https:' ? https : http;
@@ -191,7 +201,7 @@ export function createHttpClient(baseUrl: string, log: Log): HttpClient {
   }
   const agent = new client.Agent(options);
   return {
-    request: (url, requestOptions) => send(agent, url, requestOptions),
+    request: (url, requestOptions) => send(agent, connectTimeoutMs, url, requestOptions),
     destroy: () => agent.destroy(),
   };
 }
