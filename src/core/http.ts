@@ -7,7 +7,8 @@
 //
 // Node's http module is loaded with require(), not import: importing a built-in makes Node read
 // every export of it, and node:http has lazy WebSocket exports that load Node's internal copy
-// of undici (about 25 ms) when read.
+// of undici (about 25 ms) when read. The https module (and with it TLS, about 10 ms) is loaded
+// only for an https:// base-url.
 //
 // The proxy follows the Actions toolkit's rules, as runner admins know them from every other
 // action: HTTPS_PROXY / https_proxy for https targets, HTTP_PROXY / http_proxy for http ones
@@ -23,8 +24,7 @@ import type { Log } from './log.ts';
 import { namedError } from './errors.ts';
 
 const require = createRequire(import.meta.url);
-const http = require('node:http') as typeof import('node:http');
-const https = require('node:https') as typeof import('node:https');
+type NodeClient = typeof import('node:http') | typeof import('node:https');
 
 /** Time to open a connection (TCP, TLS, proxy tunnel); the whole request has its own limit. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -63,13 +63,13 @@ class ConnectTimeoutError extends Error {
 
 /** One request on `agent`: resolves when the reply's head has arrived. */
 function send(
+  client: NodeClient,
   agent: Agent,
   connectTimeoutMs: number,
   url: string,
   options: RequestOptions,
 ): Promise<Response> {
   const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(target, {
       agent,
@@ -176,7 +176,9 @@ export function createHttpClient(
 ): HttpClient {
   const target = new URL(baseUrl);
   const proxy = proxyFor(target);
-  const client = target.protocol === 'https:' ? https : http;
+  const client = (
+    target.protocol === 'https:' ? require('node:https') : require('node:http')
+  ) as NodeClient;
   const options = {
     keepAlive: true,
     // Never the environment's own proxy settings: the route is the one decided above.
@@ -201,7 +203,7 @@ export function createHttpClient(
   }
   const agent = new client.Agent(options);
   return {
-    request: (url, requestOptions) => send(agent, connectTimeoutMs, url, requestOptions),
+    request: (url, requestOptions) => send(client, agent, connectTimeoutMs, url, requestOptions),
     destroy: () => agent.destroy(),
   };
 }
