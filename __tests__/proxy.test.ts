@@ -160,6 +160,18 @@ function expectBackedUp(result: BundledRun): void {
   expect(result.outputs.backupId).toBe(sim.backups()[0]?.backupId);
 }
 
+/** The proxy saw at least one request, and each was an authorized CONNECT to the API. */
+function expectOnlyAuthorizedTunnels(seenBy: ForwardProxy): void {
+  expect(seenBy.seen.length).toBeGreaterThan(0);
+  for (const entry of seenBy.seen) {
+    expect(entry).toEqual({
+      method: 'CONNECT',
+      target: `${API_HOST}:${front.port}`,
+      authorized: true,
+    });
+  }
+}
+
 /** stdout without the ::add-mask:: lines the runner hides. */
 const visible = (result: BundledRun): string => result.stdout.replace(/^::add-mask::.*$/gm, '');
 
@@ -174,14 +186,7 @@ describe('behind a forward proxy', () => {
     await proxy.stop();
 
     expectBackedUp(result);
-    expect(proxy.seen.length).toBeGreaterThan(0);
-    for (const entry of proxy.seen) {
-      expect(entry).toEqual({
-        method: 'CONNECT',
-        target: `${API_HOST}:${front.port}`,
-        authorized: true,
-      });
-    }
+    expectOnlyAuthorizedTunnels(proxy);
     // Every connection that reached the API came out of one of those tunnels.
     expect(front.connections()).toBe(proxy.seen.length);
     expect(sim.requests.length).toBeGreaterThanOrEqual(3);
@@ -206,14 +211,7 @@ describe('behind a forward proxy', () => {
       await proxy.stop();
 
       expectBackedUp(result);
-      expect(proxy.seen.length).toBeGreaterThan(0);
-      for (const entry of proxy.seen) {
-        expect(entry).toEqual({
-          method: 'CONNECT',
-          target: `${API_HOST}:${front.port}`,
-          authorized: true,
-        });
-      }
+      expectOnlyAuthorizedTunnels(proxy);
       // Every tunnel came in over TLS.
       expect(proxyFront.connections()).toBe(proxy.seen.length);
     } finally {
