@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBundled } from '../scripts/runner.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { relay, testCertificate } from './helpers/fronts.ts';
 import { TEST_DOMAIN } from './helpers/test-dns.ts';
 
 const API_HOST = `api.${TEST_DOMAIN}`;
@@ -24,33 +24,15 @@ let server: tls.Server;
 const negotiated: (string | false | null)[] = [];
 
 beforeAll(async () => {
-  const generated = await generate([{ name: 'commonName', value: API_HOST }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: API_HOST }] },
-    ],
-  });
+  const pems = await testCertificate([API_HOST]);
   dir = mkdtempSync(join(tmpdir(), 'zilliz-http1-test-'));
-  writeFileSync(join(dir, 'ca.pem'), generated.cert);
+  writeFileSync(join(dir, 'ca.pem'), pems.cert);
   sim = await startSimulator({ scenario: { jobDurationMs: 300 } });
   const target = new URL(sim.url);
-  server = tls.createServer(
-    { key: generated.private, cert: generated.cert, ALPNProtocols: ['h2', 'http/1.1'] },
-    (socket) => {
-      negotiated.push(socket.alpnProtocol);
-      const upstream = net.connect(Number(target.port), target.hostname);
-      for (const end of [socket, upstream]) {
-        end.on('error', () => undefined);
-        end.on('close', () => {
-          socket.destroy();
-          upstream.destroy();
-        });
-      }
-      socket.pipe(upstream).pipe(socket);
-    },
-  );
+  server = tls.createServer({ ...pems, ALPNProtocols: ['h2', 'http/1.1'] }, (socket) => {
+    negotiated.push(socket.alpnProtocol);
+    relay(socket, target);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
 });

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBundled } from '../scripts/runner.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { relay } from './helpers/fronts.ts';
 
 let sim: Simulator;
 let front: net.Server;
@@ -19,21 +20,13 @@ beforeAll(async () => {
   const target = new URL(sim.url);
   front = net.createServer((socket) => {
     connections++;
-    const upstream = net.connect(Number(target.port), target.hostname);
+    relay(socket, target);
     if (idleCloseMs !== undefined) {
       socket.setTimeout(idleCloseMs, () => {
         closedIdle++;
         socket.destroy();
       });
     }
-    for (const end of [socket, upstream]) {
-      end.on('error', () => undefined);
-      end.on('close', () => {
-        socket.destroy();
-        upstream.destroy();
-      });
-    }
-    socket.pipe(upstream).pipe(socket);
   });
   front.listen(0, '127.0.0.1');
   await once(front, 'listening');

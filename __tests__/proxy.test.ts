@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
-import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runBundled, type BundledRun } from '../scripts/runner.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
+import { relay, testCertificate } from './helpers/fronts.ts';
 import { TEST_DOMAIN } from './helpers/test-dns.ts';
 
 const API_HOST = `api.${TEST_DOMAIN}`;
@@ -80,17 +80,11 @@ async function startTlsFront(pems: { key: string; cert: string }, target: URL): 
   const sockets = new Set<net.Socket>();
   const server = tls.createServer(pems, (socket) => {
     connections++;
-    const upstream = net.connect(Number(target.port), target.hostname);
+    const upstream = relay(socket, target);
     for (const end of [socket, upstream]) {
       sockets.add(end);
-      end.on('error', () => undefined);
-      end.on('close', () => {
-        sockets.delete(end);
-        socket.destroy();
-        upstream.destroy();
-      });
+      end.on('close', () => sockets.delete(end));
     }
-    socket.pipe(upstream).pipe(socket);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -112,24 +106,10 @@ let front: TlsFront;
 let proxy: ForwardProxy | undefined;
 
 beforeAll(async () => {
-  const generated = await generate([{ name: 'commonName', value: API_HOST }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: API_HOST },
-          { type: 2, value: PROXY_HOST },
-        ],
-      },
-    ],
-  });
-  pems = { key: generated.private, cert: generated.cert };
+  pems = await testCertificate([API_HOST, PROXY_HOST]);
   dir = mkdtempSync(join(tmpdir(), 'zilliz-proxy-test-'));
   certFile = join(dir, 'ca.pem');
-  writeFileSync(certFile, generated.cert);
+  writeFileSync(certFile, pems.cert);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
