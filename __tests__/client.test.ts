@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ZillizClient } from '../src/api/client.ts';
+import { createClient } from '../src/api/client.ts';
 import { Deadline, DeadlineExceededError } from '../src/core/deadline.ts';
 import { createHttpClient } from '../src/core/http.ts';
 import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '../src/api/errors.ts';
@@ -29,7 +29,7 @@ function routeRequests(route: string) {
 
 describe('requests', () => {
   it('sends a cluster backup as exactly {"backupType":"CLUSTER"}, with auth and a User-Agent', async () => {
-    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const created = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
     expect(created.backupId).toMatch(/^backup/);
     expect(created.jobId).toMatch(/^job-/);
     expect(created.requestId).toBeTruthy();
@@ -41,8 +41,8 @@ describe('requests', () => {
   });
 
   it('describes the job with its string progress', async () => {
-    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
-    const job = await api.client.describeJob(created.jobId as string);
+    const created = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const job = await api.client.jobs.describe(created.jobId as string);
     expect(['PENDING', 'IN_PROGRESS']).toContain(job.status);
     expect(typeof job.progress).toBe('string');
   });
@@ -54,7 +54,7 @@ describe('requests', () => {
         status: 'AVAILABLE' as const,
       })),
     });
-    const backups = await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    const backups = await api.client.backups.list(DEFAULT_CLUSTER_ID);
     expect(backups).toHaveLength(150);
     expect(new Set(backups.map((b) => b.backupId)).size).toBe(150);
     expect(routeRequests('listBackups').map((r) => r.query.currentPage)).toEqual(['1', '2']);
@@ -80,7 +80,7 @@ describe('base-url', () => {
     const baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/zilliz`;
     const log = testLog([]);
     const http = createHttpClient(baseUrl, log);
-    const client = new ZillizClient({
+    const client = createClient({
       baseUrl,
       apiKey: 'k',
       deadline: new Deadline(5_000),
@@ -88,7 +88,7 @@ describe('base-url', () => {
       http,
       userAgent: 'test',
     });
-    expect((await client.describeJob('job-1')).status).toBe('SUCCESSFUL');
+    expect((await client.jobs.describe('job-1')).status).toBe('SUCCESSFUL');
     expect(paths).toEqual(['/zilliz/v2/jobs/job-1']);
     http.destroy();
     gateway.close();
@@ -99,7 +99,7 @@ describe('errors', () => {
   it('fails fast on a bad key with the code, message and request id', async () => {
     const bad = clientFor(sim, { apiKey: 'wrong-key' });
     const started = Date.now();
-    const error = await bad.client.describeJob('job-x').catch((e: unknown) => e);
+    const error = await bad.client.jobs.describe('job-x').catch((e: unknown) => e);
     await bad.close();
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe(21119);
@@ -112,8 +112,8 @@ describe('errors', () => {
   });
 
   it('turns an HTTP 200 business error into a final ApiError', async () => {
-    const error = await api.client
-      .createBackup('in01-doesnotexist', { backupType: 'CLUSTER' })
+    const error = await api.client.backups
+      .create('in01-doesnotexist', { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe(80020);
@@ -128,16 +128,16 @@ describe('errors', () => {
         jsonReply('createBackup', { code: 0 }),
       ],
     });
-    const partial = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const partial = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
     expect(partial).toMatchObject({ backupId: 'backup1_x', backupName: undefined });
     expect(partial.jobId).toBeUndefined();
-    const empty = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const empty = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
     expect(empty.backupId).toBeUndefined();
   });
 
   it('names a missing field of a read reply after asking again, with the request id', async () => {
     sim.configure({ faults: [jsonReply('describeJob', { code: 0, data: { jobId: 'j' } }, 5)] });
-    const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    const error = await api.client.jobs.describe('job-x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);
     expect((error as Error).message).toContain('reply field "status" is missing');
     expect((error as Error).message).toMatch(/request id [0-9a-f]{32}/);
@@ -145,9 +145,9 @@ describe('errors', () => {
   });
 
   it('asks again after one malformed read reply ("code": 0 without data)', async () => {
-    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const created = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
     sim.configure({ faults: [jsonReply('describeJob', { code: 0 })] });
-    const job = await api.client.describeJob(created.jobId as string);
+    const job = await api.client.jobs.describe(created.jobId as string);
     expect(job.jobId).toBe(created.jobId);
     expect(sim.requests.filter((r) => r.route === 'describeJob')).toHaveLength(2);
   });
@@ -160,8 +160,8 @@ describe('errors', () => {
     sim.configure({
       faults: [jsonReply('createBackup', { code: 0, data: { backupId, jobId: 'job-1' } })],
     });
-    const error = await api.client
-      .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
+    const error = await api.client.backups
+      .create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);
     expect((error as Error).message).toContain('reply field "backupId" is not an id');
@@ -177,8 +177,8 @@ describe('errors', () => {
         }),
       ],
     });
-    const error = await api.client
-      .createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
+    const error = await api.client.backups
+      .create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' })
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain(
       'reply field "backupId" is not an id (letters, digits, "_" and "-", at most 128): 42',
@@ -189,7 +189,7 @@ describe('errors', () => {
     sim.configure({
       faults: [jsonReply('describeJob', '{"data":{}}', 5)],
     });
-    const error = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    const error = await api.client.jobs.describe('job-x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedReplyError);
     expect((error as Error).message).toContain('no numeric "code" field');
   });
@@ -207,10 +207,10 @@ describe('errors', () => {
         { route: 'describeJob', kind: 'status', status: 302 },
       ],
     });
-    const notFound = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    const notFound = await api.client.jobs.describe('job-x').catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(HttpStatusError);
     expect((notFound as Error).message).toContain('HTTP 404: Not Found');
-    const redirect = await api.client.describeJob('job-x').catch((e: unknown) => e);
+    const redirect = await api.client.jobs.describe('job-x').catch((e: unknown) => e);
     expect((redirect as HttpStatusError).status).toBe(302);
     expect(routeRequests('describeJob')).toHaveLength(2);
   });
@@ -218,7 +218,7 @@ describe('errors', () => {
 
 describe('retries of reads', () => {
   it('retries 5xx HTML pages and a non-JSON 2xx, then succeeds', async () => {
-    const created = await api.client.createBackup(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
+    const created = await api.client.backups.create(DEFAULT_CLUSTER_ID, { backupType: 'CLUSTER' });
     sim.configure({
       faults: [
         { route: 'describeJob', kind: 'status', status: 502 },
@@ -226,7 +226,7 @@ describe('retries of reads', () => {
         { route: 'describeJob', kind: 'status', status: 503 },
       ],
     });
-    const job = await api.client.describeJob(created.jobId as string);
+    const job = await api.client.jobs.describe(created.jobId as string);
     expect(job.jobId).toBe(created.jobId);
     expect(routeRequests('describeJob')).toHaveLength(4);
     const retries = api.lines.filter((line) => line.includes('; retry '));
@@ -239,7 +239,7 @@ describe('retries of reads', () => {
     sim.configure({
       faults: [{ route: 'listBackups', kind: 'status', status: 429, times: 3, retryAfter: '1' }],
     });
-    await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    await api.client.backups.list(DEFAULT_CLUSTER_ID);
     const times = routeRequests('listBackups').map((r) => r.receivedAt);
     expect(times).toHaveLength(4);
     for (let i = 1; i < times.length; i++) {
@@ -257,7 +257,7 @@ describe('retries of reads', () => {
         { route: 'listBackups', kind: 'hang' },
       ],
     });
-    const backups = await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    const backups = await api.client.backups.list(DEFAULT_CLUSTER_ID);
     expect(Array.isArray(backups)).toBe(true);
     expect(routeRequests('listBackups')).toHaveLength(3);
     expect(api.lines.join('\n')).toContain('no complete reply within 0.3s');
@@ -268,7 +268,7 @@ describe('retries of reads', () => {
     api = clientFor(sim, { timeoutMs: 1_500 });
     sim.configure({ faults: [{ route: 'listBackups', kind: 'hang', times: 100 }] });
     const started = Date.now();
-    const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
+    const error = await api.client.backups.list(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(Date.now() - started).toBeLessThan(1_500 + 500);
   });
@@ -280,7 +280,7 @@ describe('retries of reads', () => {
       faults: [{ route: 'listBackups', kind: 'status', status: 503, retryAfter: '5' }],
     });
     const started = Date.now();
-    const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
+    const error = await api.client.backups.list(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect((error as Error).message).toMatch(
       /timeout would pass before retry 1.*giving up after: .*HTTP 503/,

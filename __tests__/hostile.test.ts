@@ -155,7 +155,7 @@ describe('listing', () => {
       sim().configure({ countStyle, existingBackups: many });
       const api = clientFor(sim());
       try {
-        expect(await api.client.listBackups(DEFAULT_CLUSTER_ID)).toHaveLength(150);
+        expect(await api.client.backups.list(DEFAULT_CLUSTER_ID)).toHaveLength(150);
       } finally {
         await api.close();
       }

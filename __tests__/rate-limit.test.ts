@@ -94,7 +94,7 @@ describe('the simulated rate limit', () => {
     const { client, close } = clientFor(sim);
     try {
       await Promise.all(
-        Array.from({ length: 60 }, () => client.listBackups(DEFAULT_CLUSTER_ID, 'MANUAL')),
+        Array.from({ length: 60 }, () => client.backups.list(DEFAULT_CLUSTER_ID, 'MANUAL')),
       );
     } finally {
       await close();

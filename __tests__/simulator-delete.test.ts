@@ -24,8 +24,8 @@ describe('Delete backup in the simulator', () => {
     expect((reply.json as { data: { backupName: string } }).data.backupName).toMatch(/_backup1$/);
     const { client, close } = clientFor(s);
     try {
-      expect((await client.describeBackup(CLUSTER, 'm1')).status).toBe('DELETED');
-      expect(await client.listBackups(CLUSTER)).toEqual([]);
+      expect((await client.backups.describe(CLUSTER, 'm1')).status).toBe('DELETED');
+      expect(await client.backups.list(CLUSTER)).toEqual([]);
     } finally {
       await close();
     }
@@ -52,8 +52,8 @@ describe('Delete backup in the simulator', () => {
     const s = await start({ existingBackups: [{ backupId: 'm1', creationMethod: 'MANUAL' }] });
     const { client, close } = clientFor(s);
     try {
-      expect(await client.deleteBackup(CLUSTER, 'm1')).toMatchObject({ backupId: 'm1' });
-      const error = await client.deleteBackup(CLUSTER, 'm1').catch((e: unknown) => e);
+      expect(await client.backups.delete(CLUSTER, 'm1')).toMatchObject({ backupId: 'm1' });
+      const error = await client.backups.delete(CLUSTER, 'm1').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).serverMessage).toContain('m1 does not exist');
     } finally {

@@ -1,5 +1,5 @@
 // A ZillizClient wired to a simulator, with its log lines collected for assertions.
-import { ZillizClient } from '../../src/api/client.ts';
+import { createClient, type ZillizClient } from '../../src/api/client.ts';
 import { Deadline } from '../../src/core/deadline.ts';
 import { createHttpClient } from '../../src/core/http.ts';
 import type { Log } from '../../src/core/log.ts';
@@ -31,7 +31,7 @@ export function clientFor(
   const log = testLog(lines);
   const http = createHttpClient(sim.url, log);
   const deadline = new Deadline(options.timeoutMs ?? 30_000);
-  const client = new ZillizClient({
+  const client = createClient({
     baseUrl: sim.url,
     apiKey: options.apiKey ?? sim.apiKey,
     deadline,

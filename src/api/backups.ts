@@ -1,7 +1,7 @@
 // Backup endpoints: create, describe, list and delete. Typed requests and replies; the contested
 // points of the public reference (which fields are optional, `collections` vs `dbCollections`)
 // are decided here.
-import { EmptyReplyError, MalformedReplyError } from './errors.ts';
+import { EmptyReplyError } from './errors.ts';
 import { requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
 import {
@@ -10,9 +10,10 @@ import {
   optionalName,
   optionalText,
   requireString,
+  statusShape,
   type Reply,
-  type Transport,
-} from './transport.ts';
+} from './reply.ts';
+import type { Transport } from './transport.ts';
 
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 
@@ -57,73 +58,13 @@ export interface BackedUpCollection {
 
 const clusterPath = (clusterId: string): string => `/v2/clusters/${encodeURIComponent(clusterId)}`;
 
-/** One attempt, never repeated here: the caller must first find out whether it worked. */
-export async function createBackup(
-  transport: Transport,
-  clusterId: string,
-  body: CreateBackupBody,
-): Promise<CreatedBackup> {
-  const label = `POST /v2/clusters/${clusterId}/backups/create`;
-  let reply: Reply;
-  try {
-    reply = await transport.send('POST', `${clusterPath(clusterId)}/backups/create`, label, body);
-  } catch (error) {
-    if (!(error instanceof EmptyReplyError)) throw error;
-    reply = { data: {}, requestId: error.requestId };
-  }
-  const id = (field: string): string | undefined =>
-    reply.data[field] === undefined || reply.data[field] === ''
-      ? undefined
-      : requireId(reply, field, label);
-  return {
-    backupId: id('backupId'),
-    backupName: optionalName(reply.data.backupName),
-    jobId: id('jobId'),
-    requestId: reply.requestId,
-  };
-}
-
-export async function describeBackup(
-  transport: Transport,
-  clusterId: string,
-  backupId: string,
-): Promise<BackupInfo> {
-  const label = `GET /v2/clusters/${clusterId}/backups/${backupId}`;
-  return transport.read(
-    `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
-    label,
-    (reply) => toBackupInfo(reply.data, reply.requestId, label),
-  );
-}
-
-/** Every AVAILABLE or CREATING backup of a cluster (all pages), newest first as listed. */
-export function listBackups(
-  transport: Transport,
-  clusterId: string,
-  creationMethod?: 'MANUAL' | 'AUTO',
-): Promise<BackupInfo[]> {
-  return readAllPages(
-    transport,
-    '/v2/backups',
-    { clusterId, ...(creationMethod ? { creationMethod } : {}) },
-    'backups',
-    toBackupInfo,
-  );
-}
+const BACKUP_STATUS = statusShape('backup');
 
 function toBackupInfo(item: unknown, requestId: string | undefined, label: string): BackupInfo {
   const data = isObject(item) ? item : {};
   const reply: Reply = { data, requestId };
   const size = optionalCount(data.size);
-  const status = requireString(reply, 'status', label);
-  if (!STATUS.test(status)) {
-    throw new MalformedReplyError(
-      label,
-      `reply field "status" is not a backup status: ${JSON.stringify(status.slice(0, 40))}`,
-      requestId,
-      false,
-    );
-  }
+  const status = requireString(reply, 'status', label, BACKUP_STATUS);
   return {
     backupId: requireId(reply, 'backupId', label),
     backupName: optionalName(data.backupName) ?? '',
@@ -135,9 +76,6 @@ function toBackupInfo(item: unknown, requestId: string | undefined, label: strin
     collections: readCollections(data),
   };
 }
-
-/** Backup statuses are words in capitals (CREATING, AVAILABLE, DELETED …). */
-const STATUS = /^[A-Z][A-Z_]{0,39}$/;
 
 /**
  * Contested: the schema calls the field `dbCollections` (grouped by database, entries
@@ -203,25 +141,79 @@ export interface DeletedBackup {
   requestId: string | undefined;
 }
 
-/**
- * One attempt, never repeated here: when its reply is lost, the caller finds out with Describe
- * backup whether the backup is gone. Undocumented: deleting a CREATING or automatic backup, an
- * unknown id, or deleting twice.
- */
-export async function deleteBackup(
-  transport: Transport,
-  clusterId: string,
-  backupId: string,
-): Promise<DeletedBackup> {
-  const label = `DELETE /v2/clusters/${clusterId}/backups/${backupId}`;
-  const reply = await transport.send(
-    'DELETE',
-    `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
-    label,
-  );
+export interface BackupEndpoints {
+  /** One attempt, never repeated here: the caller must first find out whether it worked. */
+  create(clusterId: string, body: CreateBackupBody): Promise<CreatedBackup>;
+  describe(clusterId: string, backupId: string): Promise<BackupInfo>;
+  /** Every AVAILABLE or CREATING backup of a cluster (all pages), newest first as listed. */
+  list(clusterId: string, creationMethod?: 'MANUAL' | 'AUTO'): Promise<BackupInfo[]>;
+  /**
+   * One attempt, never repeated here: when its reply is lost, the caller finds out with Describe
+   * backup whether the backup is gone. Undocumented: deleting a CREATING or automatic backup, an
+   * unknown id, or deleting twice.
+   */
+  delete(clusterId: string, backupId: string): Promise<DeletedBackup>;
+}
+
+export function backupEndpoints(transport: Transport): BackupEndpoints {
   return {
-    backupId: optionalText(reply.data.backupId) ?? backupId,
-    backupName: optionalText(reply.data.backupName) ?? '',
-    requestId: reply.requestId,
+    async create(clusterId, body) {
+      const label = `POST /v2/clusters/${clusterId}/backups/create`;
+      let reply: Reply;
+      try {
+        reply = await transport.send(
+          'POST',
+          `${clusterPath(clusterId)}/backups/create`,
+          label,
+          body,
+        );
+      } catch (error) {
+        if (!(error instanceof EmptyReplyError)) throw error;
+        reply = { data: {}, requestId: error.requestId };
+      }
+      const id = (field: string): string | undefined =>
+        reply.data[field] === undefined || reply.data[field] === ''
+          ? undefined
+          : requireId(reply, field, label);
+      return {
+        backupId: id('backupId'),
+        backupName: optionalName(reply.data.backupName),
+        jobId: id('jobId'),
+        requestId: reply.requestId,
+      };
+    },
+
+    describe(clusterId, backupId) {
+      const label = `GET /v2/clusters/${clusterId}/backups/${backupId}`;
+      return transport.read(
+        `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
+        label,
+        (reply) => toBackupInfo(reply.data, reply.requestId, label),
+      );
+    },
+
+    list(clusterId, creationMethod) {
+      return readAllPages(
+        transport,
+        '/v2/backups',
+        { clusterId, ...(creationMethod ? { creationMethod } : {}) },
+        'backups',
+        toBackupInfo,
+      );
+    },
+
+    async delete(clusterId, backupId) {
+      const label = `DELETE /v2/clusters/${clusterId}/backups/${backupId}`;
+      const reply = await transport.send(
+        'DELETE',
+        `${clusterPath(clusterId)}/backups/${encodeURIComponent(backupId)}`,
+        label,
+      );
+      return {
+        backupId: optionalText(reply.data.backupId) ?? backupId,
+        backupName: optionalText(reply.data.backupName) ?? '',
+        requestId: reply.requestId,
+      };
+    },
   };
 }

@@ -1,74 +1,30 @@
-// The client the actions use: the transport with the endpoints on top, one method each.
-import {
-  createBackup,
-  deleteBackup,
-  describeBackup,
-  listBackups,
-  type BackupInfo,
-  type CreateBackupBody,
-  type CreatedBackup,
-  type DeletedBackup,
-} from './backups.ts';
-import { describeCluster, listClusters, type ClusterInfo } from './clusters.ts';
-import { describeJob, type Job } from './jobs.ts';
-import {
-  restoreCluster,
-  restoreCollection,
-  type ClusterRestore,
-  type CollectionRestore,
-  type RestoredCluster,
-  type StartedRestore,
-} from './restores.ts';
+// The client the actions use: one transport, and the endpoints on top of it, grouped as the API
+// reference groups them (client.backups.list, client.jobs.waitForEnd …).
 import type { ActionRun, BaseSettings } from '../core/action.ts';
-import { Transport } from './transport.ts';
+import { backupEndpoints, type BackupEndpoints } from './backups.ts';
+import { clusterEndpoints, type ClusterEndpoints } from './clusters.ts';
+import { jobEndpoints, type JobEndpoints } from './jobs.ts';
+import { restoreEndpoints, type RestoreEndpoints } from './restores.ts';
+import { Transport, type TransportOptions } from './transport.ts';
 import { USER_AGENT } from './user-agent.ts';
 
-export type { ClientOptions } from './transport.ts';
+export interface ZillizClient {
+  transport: Transport;
+  backups: BackupEndpoints;
+  jobs: JobEndpoints;
+  restores: RestoreEndpoints;
+  clusters: ClusterEndpoints;
+}
 
-export class ZillizClient extends Transport {
-  createBackup(clusterId: string, body: CreateBackupBody): Promise<CreatedBackup> {
-    return createBackup(this, clusterId, body);
-  }
-
-  describeBackup(clusterId: string, backupId: string): Promise<BackupInfo> {
-    return describeBackup(this, clusterId, backupId);
-  }
-
-  listBackups(clusterId: string, creationMethod?: 'MANUAL' | 'AUTO'): Promise<BackupInfo[]> {
-    return listBackups(this, clusterId, creationMethod);
-  }
-
-  deleteBackup(clusterId: string, backupId: string): Promise<DeletedBackup> {
-    return deleteBackup(this, clusterId, backupId);
-  }
-
-  describeJob(jobId: string): Promise<Job> {
-    return describeJob(this, jobId);
-  }
-
-  restoreCollection(
-    clusterId: string,
-    backupId: string,
-    restore: CollectionRestore,
-  ): Promise<StartedRestore> {
-    return restoreCollection(this, clusterId, backupId, restore);
-  }
-
-  restoreCluster(
-    clusterId: string,
-    backupId: string,
-    restore: ClusterRestore,
-  ): Promise<RestoredCluster> {
-    return restoreCluster(this, clusterId, backupId, restore);
-  }
-
-  listClusters(): Promise<ClusterInfo[]> {
-    return listClusters(this);
-  }
-
-  describeCluster(clusterId: string): Promise<ClusterInfo> {
-    return describeCluster(this, clusterId);
-  }
+export function createClient(options: TransportOptions): ZillizClient {
+  const transport = new Transport(options);
+  return {
+    transport,
+    backups: backupEndpoints(transport),
+    jobs: jobEndpoints(transport),
+    restores: restoreEndpoints(transport),
+    clusters: clusterEndpoints(transport),
+  };
 }
 
 /** The client of one action run: its base URL and key, deadline, log and connection pool. */
@@ -81,7 +37,7 @@ export function clientForRun(
   }: Pick<ActionRun<BaseSettings>, 'settings' | 'deadline' | 'log' | 'http'>,
   requestTimeoutMs?: number,
 ): ZillizClient {
-  return new ZillizClient({
+  return createClient({
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
     deadline,

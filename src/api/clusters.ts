@@ -2,13 +2,8 @@
 // the rest of the reply is ignored.
 import { readAllPages } from './pages.ts';
 import { requireId } from './ids.ts';
-import {
-  isObject,
-  optionalCount,
-  optionalName,
-  optionalText,
-  type Transport,
-} from './transport.ts';
+import { isObject, optionalCount, optionalName, optionalText } from './reply.ts';
+import type { Transport } from './transport.ts';
 
 export interface ClusterInfo {
   clusterId: string;
@@ -36,16 +31,19 @@ function toClusterInfo(item: unknown, requestId: string | undefined, label: stri
   };
 }
 
-/** Every cluster the API key can see (all pages). */
-export function listClusters(transport: Transport): Promise<ClusterInfo[]> {
-  return readAllPages(transport, '/v2/clusters', {}, 'clusters', toClusterInfo);
+export interface ClusterEndpoints {
+  /** Every cluster the API key can see (all pages). */
+  list(): Promise<ClusterInfo[]>;
+  describe(clusterId: string): Promise<ClusterInfo>;
 }
 
-export async function describeCluster(
-  transport: Transport,
-  clusterId: string,
-): Promise<ClusterInfo> {
-  const label = `GET /v2/clusters/${clusterId}`;
-  const reply = await transport.read(`/v2/clusters/${encodeURIComponent(clusterId)}`, label);
-  return toClusterInfo(reply.data, reply.requestId, label);
+export function clusterEndpoints(transport: Transport): ClusterEndpoints {
+  return {
+    list: () => readAllPages(transport, '/v2/clusters', {}, 'clusters', toClusterInfo),
+    async describe(clusterId) {
+      const label = `GET /v2/clusters/${clusterId}`;
+      const reply = await transport.read(`/v2/clusters/${encodeURIComponent(clusterId)}`, label);
+      return toClusterInfo(reply.data, reply.requestId, label);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // The shape of every id the action puts in a URL path or writes as an output. Ids from the server
 // are checked here before use: one that does not fit is a clear error, never a path segment or a
 // multi-line output.
-import { requireString, type Reply } from './transport.ts';
+import { requireString, type Reply } from './reply.ts';
 
 /** Cluster ids, e.g. in01-3e5ad8adc38a1b2: letters, digits and hyphens. */
 export const CLUSTER_ID = /^[A-Za-z0-9-]+$/;

@@ -1,13 +1,10 @@
 // Describe job: the one endpoint that says how a backup or restore is going, and the wait for a
 // job's end that every action shares.
-import { formatDuration, type Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
-import { pollUntil, type PollInterval } from '../core/schedule.ts';
-import { MalformedReplyError } from './errors.ts';
-import { optionalText, requireString, type Transport } from './transport.ts';
+import { watch, type PollInterval } from '../core/schedule.ts';
+import { optionalText, requireString, statusShape } from './reply.ts';
+import type { Transport } from './transport.ts';
 
-/** Job statuses are words in capitals; anything else is not a status. */
-const STATUS = /^[A-Z][A-Z_]{0,39}$/;
 /** Progress is a number of percent (a string in the API). */
 const PROGRESS = /^\d{1,3}(\.\d+)?$/;
 
@@ -29,65 +26,55 @@ const DOCUMENTED_JOB_STATUSES = new Set([
   ...CANCEL_STATUSES,
 ]);
 
-export async function describeJob(transport: Transport, jobId: string): Promise<Job> {
-  const label = `GET /v2/jobs/${jobId}`;
-  return transport.read(`/v2/jobs/${encodeURIComponent(jobId)}`, label, (reply) => {
-    const status = requireString(reply, 'status', label);
-    if (!STATUS.test(status)) {
-      throw new MalformedReplyError(
-        label,
-        `reply field "status" is not a job status: ${JSON.stringify(status.slice(0, 40))}`,
-        reply.requestId,
-        false,
-      );
-    }
-    const progress = optionalText(reply.data.progress);
-    return {
-      jobId,
-      status,
-      progress: progress !== undefined && PROGRESS.test(progress) ? progress : undefined,
-      reason: optionalText(reply.data.reason)?.slice(0, 500),
-    };
-  });
-}
-
 export interface JobWait {
-  deadline: Deadline;
   log: Log;
   interval?: PollInterval;
 }
 
-/**
- * Polls the job until it ends (SUCCESSFUL, FAILED or cancelled) and returns its last state;
- * logs every change of status or progress. DeadlineExceededError when the timeout passes first.
- */
-export async function waitForJobEnd(
-  transport: Transport,
-  jobId: string,
-  { deadline, log, interval }: JobWait,
-): Promise<Job> {
-  const started = Date.now();
-  let last = '';
-  return pollUntil(
-    deadline,
-    `job ${jobId}`,
-    async (reportProgress) => {
-      const job = await describeJob(transport, jobId);
-      // The schedule forecasts the job's end from its progress, and checks around it.
-      reportProgress(job.progress);
-      const line = `${job.status}${job.progress ? ` ${job.progress}%` : ''}`;
-      if (line !== last) {
-        last = line;
-        const unknown = !DOCUMENTED_JOB_STATUSES.has(job.status);
-        log.info(
-          `Job ${jobId}: ${line} (${formatDuration(Date.now() - started)} elapsed)` +
-            (unknown ? ' — an undocumented status, still waiting' : ''),
-        );
-      }
-      const ended =
-        job.status === 'SUCCESSFUL' || job.status === 'FAILED' || CANCEL_STATUSES.has(job.status);
-      return ended ? job : undefined;
-    },
-    interval,
-  );
+export interface JobEndpoints {
+  describe(jobId: string): Promise<Job>;
+  /**
+   * Polls the job until it ends (SUCCESSFUL, FAILED or cancelled) and returns its last state;
+   * logs every change of status or progress. DeadlineExceededError when the timeout passes first.
+   */
+  waitForEnd(jobId: string, wait: JobWait): Promise<Job>;
+}
+
+const JOB_STATUS = statusShape('job');
+
+export function jobEndpoints(transport: Transport): JobEndpoints {
+  const describe = (jobId: string): Promise<Job> => {
+    const label = `GET /v2/jobs/${jobId}`;
+    return transport.read(`/v2/jobs/${encodeURIComponent(jobId)}`, label, (reply) => {
+      const progress = optionalText(reply.data.progress);
+      return {
+        jobId,
+        status: requireString(reply, 'status', label, JOB_STATUS),
+        progress: progress !== undefined && PROGRESS.test(progress) ? progress : undefined,
+        reason: optionalText(reply.data.reason)?.slice(0, 500),
+      };
+    });
+  };
+  return {
+    describe,
+    waitForEnd: (jobId, { log, interval }) =>
+      watch({
+        deadline: transport.deadline,
+        log,
+        interval,
+        what: `job ${jobId}`,
+        look: () => describe(jobId),
+        // The schedule forecasts the job's end from its progress, and checks around it.
+        progress: (job) => job.progress,
+        describe: (job) =>
+          `Job ${jobId}: ${job.status}${job.progress ? ` ${job.progress}%` : ''}` +
+          (DOCUMENTED_JOB_STATUSES.has(job.status)
+            ? ''
+            : ' — an undocumented status, still waiting'),
+        ended: (job) =>
+          job.status === 'SUCCESSFUL' || job.status === 'FAILED' || CANCEL_STATUSES.has(job.status)
+            ? job
+            : undefined,
+      }),
+  };
 }

@@ -9,7 +9,8 @@
 // Neither request is repeated here: the caller must first find out whether it worked.
 import { MalformedReplyError } from './errors.ts';
 import { requireId } from './ids.ts';
-import { optionalName, optionalText, type Transport } from './transport.ts';
+import { optionalName, optionalText } from './reply.ts';
+import type { Transport } from './transport.ts';
 
 export interface CollectionRestore {
   destClusterId: string;
@@ -73,53 +74,56 @@ export function restoreClusterBody(restore: ClusterRestore): Record<string, unkn
   };
 }
 
-/** One attempt: starts a RESTORE job for one collection. */
-export async function restoreCollection(
-  transport: Transport,
-  clusterId: string,
-  backupId: string,
-  restore: CollectionRestore,
-): Promise<StartedRestore> {
-  const label = `POST /v2/clusters/${clusterId}/backups/${backupId}/restoreCollection`;
-  const reply = await transport.send(
-    'POST',
-    `${backupPath(clusterId, backupId)}/restoreCollection`,
-    label,
-    restoreCollectionBody(restore),
-  );
-  return { jobId: requireId(reply, 'jobId', label), requestId: reply.requestId };
+export interface RestoreEndpoints {
+  /** One attempt: starts a RESTORE job for one collection. */
+  collection(
+    clusterId: string,
+    backupId: string,
+    restore: CollectionRestore,
+  ): Promise<StartedRestore>;
+  /** One attempt: creates a new cluster from a cluster backup. */
+  cluster(clusterId: string, backupId: string, restore: ClusterRestore): Promise<RestoredCluster>;
 }
 
-/** One attempt: creates a new cluster from a cluster backup. */
-export async function restoreCluster(
-  transport: Transport,
-  clusterId: string,
-  backupId: string,
-  restore: ClusterRestore,
-): Promise<RestoredCluster> {
-  const label = `POST /v2/clusters/${clusterId}/backups/${backupId}/restoreCluster`;
-  const reply = await transport.send(
-    'POST',
-    `${backupPath(clusterId, backupId)}/restoreCluster`,
-    label,
-    restoreClusterBody(restore),
-  );
-  const { password } = reply.data;
-  if (password !== undefined && typeof password !== 'string') {
-    // Never quote the value: it is a secret whatever its type.
-    throw new MalformedReplyError(
-      label,
-      'reply field "password" is not a string',
-      reply.requestId,
-      false,
-    );
-  }
+export function restoreEndpoints(transport: Transport): RestoreEndpoints {
   return {
-    clusterId: requireId(reply, 'clusterId', label),
-    username: optionalName(reply.data.username),
-    password: password || undefined,
-    // Optional: an older guide's reply had none.
-    jobId: optionalText(reply.data.jobId) ? requireId(reply, 'jobId', label) : undefined,
-    requestId: reply.requestId,
+    async collection(clusterId, backupId, restore) {
+      const label = `POST /v2/clusters/${clusterId}/backups/${backupId}/restoreCollection`;
+      const reply = await transport.send(
+        'POST',
+        `${backupPath(clusterId, backupId)}/restoreCollection`,
+        label,
+        restoreCollectionBody(restore),
+      );
+      return { jobId: requireId(reply, 'jobId', label), requestId: reply.requestId };
+    },
+
+    async cluster(clusterId, backupId, restore) {
+      const label = `POST /v2/clusters/${clusterId}/backups/${backupId}/restoreCluster`;
+      const reply = await transport.send(
+        'POST',
+        `${backupPath(clusterId, backupId)}/restoreCluster`,
+        label,
+        restoreClusterBody(restore),
+      );
+      const { password } = reply.data;
+      if (password !== undefined && typeof password !== 'string') {
+        // Never quote the value: it is a secret whatever its type.
+        throw new MalformedReplyError(
+          label,
+          'reply field "password" is not a string',
+          reply.requestId,
+          false,
+        );
+      }
+      return {
+        clusterId: requireId(reply, 'clusterId', label),
+        username: optionalName(reply.data.username),
+        password: password || undefined,
+        // Optional: an older guide's reply had none.
+        jobId: optionalText(reply.data.jobId) ? requireId(reply, 'jobId', label) : undefined,
+        requestId: reply.requestId,
+      };
+    },
   };
 }

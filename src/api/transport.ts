@@ -1,32 +1,31 @@
-// The transport to the Zilliz Cloud control-plane API (v2): one request, the {code, data}
-// envelope, its errors, per-request time limits and retries. Reads retry transient failures on
-// their own; a request that creates something never does (its caller must first find out
-// whether it worked). The endpoints (backups.ts, jobs.ts …) sit on top of this.
+// The transport to the Zilliz Cloud control-plane API (v2): one request at a time under the
+// documented rate limit and the step's deadline, its reply read through the envelope
+// (envelope.ts), and the retries of reads. A request that creates or deletes something is never
+// repeated here: its caller must first find out whether it worked (see writes.ts).
 import type { HttpClient, Response } from '../core/http.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import type { Log } from '../core/log.ts';
+import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
+import { retryDelay } from '../core/retry.ts';
+import { headerValue, readEnvelope, type RawReply } from './envelope.ts';
 import {
-  ApiError,
   ApiRequestError,
   EmptyReplyError,
   HttpStatusError,
   MalformedReplyError,
   NetworkError,
 } from './errors.ts';
-import type { Log } from '../core/log.ts';
-import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
-import { parseRetryAfter, retryDelay } from '../core/retry.ts';
+import type { Reply } from './reply.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
 export const REQUESTS_PER_SECOND = 18;
 /** Far above any real reply (a page of 100 backups is ~40 KB); a larger body is not read on. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Server messages are quoted up to this length. */
-const MAX_MESSAGE_CHARS = 300;
 /** A read whose replies keep coming back malformed is given up after this many more tries. */
 const MALFORMED_RETRIES = 4;
 
-export interface ClientOptions {
+export interface TransportOptions {
   baseUrl: string;
   apiKey: string;
   deadline: Deadline;
@@ -37,40 +36,13 @@ export interface ClientOptions {
   random?: () => number;
 }
 
-export interface Reply {
-  data: Record<string, unknown>;
-  requestId: string | undefined;
-}
-
-export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A short, single-line excerpt of a body that was not the expected JSON (HTML error pages…).
- * Works on the first few KB only, with patterns that cannot backtrack, so that a huge or
- * pathological body costs no time.
- */
-function excerpt(text: string): string {
-  const plain = text
-    .slice(0, 4_096)
-    .replace(/<[^<>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > 120 ? `${plain.slice(0, 117)}...` : plain;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
+export type Method = 'GET' | 'POST' | 'DELETE';
 
 export class Transport {
-  protected readonly options: Required<ClientOptions>;
+  private readonly options: Required<TransportOptions>;
   private readonly rateLimit = new RateLimiter(REQUESTS_PER_SECOND);
 
-  constructor(options: ClientOptions) {
+  constructor(options: TransportOptions) {
     this.options = {
       ...options,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -78,23 +50,21 @@ export class Transport {
     };
   }
 
-  /** How long to wait before repeating a request that failed with `error`. */
-  retryDelay(error: ApiRequestError, attempt: number): number {
-    const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
-    return retryDelay(retryAfterMs, attempt, this.options.random);
+  get deadline(): Deadline {
+    return this.options.deadline;
   }
 
   /**
-   * Waits before another try, logging what failed. Fails (DeadlineExceededError) when the
-   * wait would end after the step's deadline.
+   * Waits before trying again after `error` (the server's Retry-After, or backoff with jitter),
+   * logging what failed. Fails (DeadlineExceededError) when the wait would end after the
+   * step's deadline.
    */
   async pauseBeforeRetry(error: ApiRequestError, attempt: number): Promise<void> {
-    const delay = this.retryDelay(error, attempt);
+    const retryAfterMs = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+    const delay = retryDelay(retryAfterMs, attempt, this.options.random);
     this.options.log.info(
       `${error.message}; retry ${attempt + 1} in ${formatDuration(delay)}` +
-        (error instanceof HttpStatusError && error.retryAfterMs !== undefined
-          ? ' (Retry-After)'
-          : ''),
+        (retryAfterMs !== undefined ? ' (Retry-After)' : ''),
     );
     try {
       await this.options.deadline.sleep(delay, `retry ${attempt + 1}`);
@@ -131,30 +101,36 @@ export class Transport {
     }
   }
 
-  async send(
-    method: 'GET' | 'POST' | 'DELETE',
+  /** One request, once: its reply's data, or the error that sorts its failure. */
+  async send(method: Method, path: string, label: string, body?: unknown): Promise<Reply> {
+    await this.rateLimit.take(endpointOf(method, path), this.options.deadline);
+    const raw = await this.exchange(method, path, label, body);
+    return readEnvelope(raw, label);
+  }
+
+  /**
+   * The HTTP exchange under its own time limit and the deadline, the reply read whole (up to
+   * MAX_BODY_BYTES); a failure to get it becomes a NetworkError or DeadlineExceededError.
+   */
+  private async exchange(
+    method: Method,
     path: string,
     label: string,
-    body?: unknown,
-  ): Promise<Reply> {
-    const { deadline, requestTimeoutMs } = this.options;
-    await this.rateLimit.take(endpointOf(method, path), deadline);
+    body: unknown,
+  ): Promise<RawReply> {
+    const { deadline, requestTimeoutMs, log, http } = this.options;
     const limitMs = Math.min(requestTimeoutMs, deadline.remainingMs());
-    if (limitMs <= 0)
+    if (limitMs <= 0) {
       throw new DeadlineExceededError(
         `the ${formatDuration(deadline.timeoutMs)} timeout passed before ${label}`,
       );
+    }
     const ownLimit = AbortSignal.timeout(limitMs);
-    const signal = AbortSignal.any([ownLimit, deadline.signal]);
-    this.options.log.debug(`${label}`);
-
-    let status: number;
-    let headers: Record<string, string | string[] | undefined>;
-    let text: string;
+    log.debug(label);
     try {
-      const response = await this.options.http.request(this.options.baseUrl + path, {
+      const response = await http.request(this.options.baseUrl + path, {
         method,
-        signal,
+        signal: AbortSignal.any([ownLimit, deadline.signal]),
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',
@@ -163,9 +139,12 @@ export class Transport {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      status = response.status;
-      headers = response.headers;
-      text = await readLimited(response.body, label);
+      const text = await readLimited(response.body, label);
+      const requestId = headerValue(response.headers.requestid);
+      log.debug(
+        `${label} → HTTP ${response.status}${requestId ? `, request id ${requestId}` : ''}`,
+      );
+      return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (error instanceof MalformedReplyError) throw error;
       // The request's own limit is the deadline itself when less than a full limit was left.
@@ -185,111 +164,7 @@ export class Transport {
       const code = cause.code ?? cause.cause?.code ?? 'UNKNOWN';
       throw new NetworkError(label, code, cause.message ?? String(error));
     }
-
-    const requestId = headerValue(headers.requestid);
-    this.options.log.debug(
-      `${label} → HTTP ${status}${requestId ? `, request id ${requestId}` : ''}`,
-    );
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const envelope = isObject(json) ? json : undefined;
-    const code = envelope?.code;
-    const serverMessage =
-      typeof envelope?.message === 'string' ? shorten(envelope.message, MAX_MESSAGE_CHARS) : '';
-
-    if (status === 408 || status === 429 || status >= 500) {
-      const detail = envelope
-        ? `${serverMessage}${typeof code === 'number' ? ` (code ${code})` : ''}`
-        : excerpt(text);
-      throw new HttpStatusError(
-        label,
-        status,
-        detail,
-        requestId,
-        parseRetryAfter(headerValue(headers['retry-after'])),
-      );
-    }
-    if (status >= 300 && status < 400) {
-      const location = headerValue(headers.location);
-      throw new HttpStatusError(
-        label,
-        status,
-        `unexpected redirect${location ? ` to ${location}` : ''}`,
-        requestId,
-      );
-    }
-    if (status >= 400) {
-      if (typeof code === 'number' && code !== 0)
-        throw new ApiError(label, status, code, serverMessage, requestId);
-      throw new HttpStatusError(label, status, envelope ? serverMessage : excerpt(text), requestId);
-    }
-    if (!envelope) {
-      const type = headerValue(headers['content-type']) ?? 'no content-type';
-      throw new MalformedReplyError(
-        label,
-        `HTTP ${status} reply is not JSON (${type}): ${excerpt(text) || 'empty body'}`,
-        requestId,
-        true,
-      );
-    }
-    if (typeof code !== 'number') {
-      throw new MalformedReplyError(label, 'reply has no numeric "code" field', requestId, false);
-    }
-    if (code !== 0)
-      throw new ApiError(label, status, code, serverMessage || 'no message', requestId);
-    if (!isObject(envelope.data)) throw new EmptyReplyError(label, requestId);
-    return { data: envelope.data, requestId };
   }
-}
-
-/** What a string field must look like, and how to say so. */
-export interface Shape {
-  pattern: RegExp;
-  /** "an id (letters, digits …)": completes "reply field "x" is not …". */
-  description: string;
-}
-
-/** The non-empty string in `field` of a reply, of the given shape when one is given. */
-export function requireString(reply: Reply, field: string, label: string, shape?: Shape): string {
-  const value = reply.data[field];
-  if (typeof value === 'string' && value !== '' && (!shape || shape.pattern.test(value))) {
-    return value;
-  }
-  const shown = JSON.stringify(value)?.slice(0, 80);
-  const found =
-    value === undefined
-      ? 'missing'
-      : shape
-        ? `not ${shape.description}: ${shown}`
-        : `${shown} instead of a non-empty string`;
-  throw new MalformedReplyError(
-    label,
-    `reply field "${field}" is ${found}`,
-    reply.requestId,
-    false,
-  );
-}
-
-/** A name for outputs and the log: one line of printable text, or undefined. */
-/** A whole number the API may send as a number or as a string of digits (sizes, CU counts). */
-export function optionalCount(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-export function optionalName(value: unknown): string | undefined {
-  const text = optionalText(value);
-  if (text === undefined || text === '') return undefined;
-  // eslint-disable-next-line no-control-regex
-  return /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]{1,255}$/.test(text) ? text : undefined;
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** The body as text, refusing to read more than MAX_BODY_BYTES. */
@@ -310,10 +185,4 @@ async function readLimited(body: Response['body'], label: string): Promise<strin
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function optionalText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
 }

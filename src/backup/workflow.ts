@@ -11,7 +11,7 @@ import {
 } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import { ApiError, ApiRequestError, REQUEST_ERROR_CODES } from '../api/errors.ts';
-import { CANCEL_STATUSES, waitForJobEnd } from '../api/jobs.ts';
+import { CANCEL_STATUSES } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { pollUntil, type PollInterval } from '../core/schedule.ts';
@@ -123,7 +123,7 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
  */
 async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promise<Set<string>> {
   const { client, settings, log } = ctx;
-  let backups = await client.listBackups(settings.clusterId);
+  let backups = await client.backups.list(settings.clusterId);
   const running = backups.filter((b) => b.status === 'CREATING');
   if (running.length > 0) {
     const names = describeBackups(running);
@@ -145,7 +145,7 @@ async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promi
       ctx.deadline,
       `backup ${names} to finish`,
       async () => {
-        const list = await client.listBackups(settings.clusterId);
+        const list = await client.backups.list(settings.clusterId);
         const still = list.filter((b) => b.status === 'CREATING');
         if (still.length === 0) return list;
         // Another backup may take over (an automatic one starting as the manual one ends).
@@ -179,7 +179,7 @@ const MAX_CANDIDATES = 10;
  */
 async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Promise<BackupInfo[]> {
   const { client, settings } = ctx;
-  const fresh = (await client.listBackups(settings.clusterId, 'MANUAL')).filter(
+  const fresh = (await client.backups.list(settings.clusterId, 'MANUAL')).filter(
     (b) =>
       !known.has(b.backupId) &&
       (b.status === 'CREATING' || b.status === 'AVAILABLE') &&
@@ -197,7 +197,7 @@ async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Pro
   for (const candidate of fresh) {
     let backup: BackupInfo;
     try {
-      backup = await client.describeBackup(settings.clusterId, candidate.backupId);
+      backup = await client.backups.describe(settings.clusterId, candidate.backupId);
     } catch (error) {
       // Deleted since it was listed: not ours to adopt either way.
       if (error instanceof ApiError) continue;
@@ -269,7 +269,7 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
     let created: CreatedBackup;
     try {
       record.mayExist = true;
-      created = await client.createBackup(settings.clusterId, body);
+      created = await client.backups.create(settings.clusterId, body);
     } catch (error) {
       if (!(error instanceof ApiRequestError)) throw error;
       if (error.outcome === 'unknown') outcomeUnknown = true;
@@ -287,7 +287,7 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
       if (error instanceof ApiError && REQUEST_ERROR_CODES.has(error.code)) throw error;
       if (error instanceof ApiError) {
         // Possibly "busy": did a backup start between our check and our create?
-        const list = await client.listBackups(settings.clusterId);
+        const list = await client.backups.list(settings.clusterId);
         const running = list.filter((b) => b.status === 'CREATING');
         // One that started and already finished since (the list came late) explains it too.
         const finished = list.filter(
@@ -322,7 +322,7 @@ async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>)
         throw error;
       }
       if (!error.transient) throw error;
-      await client.pauseBeforeRetry(error, attempt++);
+      await client.transport.pauseBeforeRetry(error, attempt++);
       continue;
     }
     if (created.backupId) {
@@ -373,7 +373,7 @@ function adopt(ctx: WorkflowContext, backup: BackupInfo, why: string): void {
 async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
   const { client, log, record } = ctx;
   const started = Date.now();
-  const job = await waitForJobEnd(client, jobId, ctx);
+  const job = await client.jobs.waitForEnd(jobId, ctx);
   if (job.status === 'FAILED') {
     record.status = 'FAILED';
     throw new BackupFailedError(
@@ -402,7 +402,7 @@ async function verifyBackup(ctx: WorkflowContext): Promise<void> {
   const started = Date.now();
   let last = '';
   const check = async (): Promise<BackupInfo | undefined> => {
-    const backup = await client.describeBackup(settings.clusterId, backupId);
+    const backup = await client.backups.describe(settings.clusterId, backupId);
     if (backup.status !== last) {
       last = backup.status;
       log.info(

@@ -20,6 +20,7 @@
 //   - checks before the earliest end are at most SKIP_FACTOR times the 10% rule apart (and 30 s):
 //     a job that suddenly speeds up and ends is still noticed within a few of its own tenths.
 import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
+import type { Log } from './log.ts';
 
 export const POLL_MIN_MS = 1_000;
 export const POLL_MAX_MS = 30_000;
@@ -144,4 +145,48 @@ export async function pollUntil<T>(
     }
     next = Math.max(Date.now(), Math.min(checkStart + interval(waitedMs, progress), lastCheckAt()));
   }
+}
+
+/** Waiting for something to reach an end, and logging each change on the way. */
+export interface Watch<S, T> {
+  deadline: Deadline;
+  log: Log;
+  /** "job job-x": what the timeout message names. */
+  what: string;
+  /** One look at it: its state now. */
+  look: () => Promise<S>;
+  /** The line logged whenever it differs from the last one; " (12s elapsed)" is added. */
+  describe: (state: S) => string;
+  /** The result once it has ended; undefined to look again. It may throw to end the wait. */
+  ended: (state: S) => T | undefined;
+  /** The progress percentage it reads, for the schedule's forecast. */
+  progress?: (state: S) => string | number | undefined;
+  interval?: PollInterval;
+  /** Look at once rather than one interval from now (e.g. right after a job succeeded). */
+  lookFirst?: boolean;
+  /** The line already logged for the state at the start: not logged again. */
+  startLine?: string;
+  /** Where "elapsed" counts from (now by default). */
+  startedAt?: number;
+}
+
+/** Looks on the schedule above until `ended` returns a result; DeadlineExceededError first. */
+export async function watch<S, T>(w: Watch<S, T>): Promise<T> {
+  const startedAt = w.startedAt ?? Date.now();
+  let last = w.startLine;
+  const step = async (reportProgress?: ReportProgress): Promise<T | undefined> => {
+    const state = await w.look();
+    reportProgress?.(w.progress?.(state));
+    const line = w.describe(state);
+    if (line !== last) {
+      last = line;
+      w.log.info(`${line} (${formatDuration(Date.now() - startedAt)} elapsed)`);
+    }
+    return w.ended(state);
+  };
+  if (w.lookFirst) {
+    const result = await step();
+    if (result !== undefined) return result;
+  }
+  return pollUntil(w.deadline, w.what, step, w.interval);
 }

@@ -60,7 +60,7 @@ async function withCollections(
   const collectionBackups = listed.filter((b) => b.backupType === 'COLLECTION');
   await forEachConcurrent(collectionBackups, CONCURRENCY, async (backup) => {
     try {
-      const info = await client.describeBackup(settings.clusterId, backup.backupId);
+      const info = await client.backups.describe(settings.clusterId, backup.backupId);
       described.set(backup.backupId, { ...backup, collections: info.collections });
     } catch (error) {
       // Gone since the list (or not describable): it cannot be shown to be ours, so it is not.
@@ -72,7 +72,7 @@ async function withCollections(
 
 export async function runPrune(context: PruneContext): Promise<void> {
   const { client, settings, log, record } = context;
-  const listed = await client.listBackups(settings.clusterId, 'MANUAL');
+  const listed = await client.backups.list(settings.clusterId, 'MANUAL');
   const backups =
     settings.backupType === 'COLLECTION' ? await withCollections(context, listed) : listed;
   const plan = planPrune(backups, { ...settings, scope: settings }, Date.now());
@@ -92,7 +92,7 @@ export async function runPrune(context: PruneContext): Promise<void> {
   await forEachConcurrent(plan.toDelete, CONCURRENCY, (decision) => deleteOne(context, decision));
 
   const inScope = new Set(plan.decisions.map((d) => d.backup.backupId));
-  const after = await client.listBackups(settings.clusterId, 'MANUAL');
+  const after = await client.backups.list(settings.clusterId, 'MANUAL');
   record.leftInScope = after.filter((b) => inScope.has(b.backupId));
   log.info(`${record.leftInScope.length} backups in scope remain`);
   if (record.failures.length > 0) throw new PruneFailedError(record.failures);
@@ -101,7 +101,7 @@ export async function runPrune(context: PruneContext): Promise<void> {
 /** Is the backup gone? Asked when a delete's reply was lost. */
 async function isGone({ client, settings }: PruneContext, backup: BackupInfo): Promise<boolean> {
   try {
-    const info = await client.describeBackup(settings.clusterId, backup.backupId);
+    const info = await client.backups.describe(settings.clusterId, backup.backupId);
     return info.status === 'DELETED';
   } catch (error) {
     if (error instanceof ApiError) return true; // refused: no such backup any more
@@ -124,7 +124,7 @@ async function deleteOne(context: PruneContext, { backup }: Decision): Promise<v
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.deleteBackup(settings.clusterId, backup.backupId);
+      await client.backups.delete(settings.clusterId, backup.backupId);
       deleted('');
       return;
     } catch (error) {
@@ -152,7 +152,7 @@ async function deleteOne(context: PruneContext, { backup }: Decision): Promise<v
           return;
         }
       }
-      await client.pauseBeforeRetry(error, attempt);
+      await client.transport.pauseBeforeRetry(error, attempt);
     }
   }
 }

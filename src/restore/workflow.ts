@@ -8,7 +8,7 @@ import type { BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
 import { ApiError, ApiRequestError } from '../api/errors.ts';
-import { waitForJobEnd, type Job } from '../api/jobs.ts';
+import type { Job } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
@@ -101,7 +101,7 @@ export async function runRestore(ctx: WorkflowContext): Promise<void> {
 
 async function readBackup(ctx: WorkflowContext): Promise<BackupInfo> {
   const { client, settings, log, record } = ctx;
-  const backup = await client.describeBackup(settings.clusterId, settings.backupId);
+  const backup = await client.backups.describe(settings.clusterId, settings.backupId);
   record.backupType = backup.backupType;
   record.backupName = backup.backupName;
   const what = `backup ${backup.backupName || backup.backupId} (${backup.backupId})`;
@@ -135,7 +135,7 @@ async function startOnce<T>(ctx: WorkflowContext, call: () => Promise<T>): Promi
       const safe =
         error instanceof ApiRequestError && error.transient && error.outcome === 'not-processed';
       if (!safe) throw error;
-      await ctx.client.pauseBeforeRetry(error, attempt);
+      await ctx.client.transport.pauseBeforeRetry(error, attempt);
     }
   }
 }
@@ -189,7 +189,7 @@ async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void
   let jobId: string;
   try {
     const started = await startOnce(ctx, () =>
-      client.restoreCollection(settings.clusterId, settings.backupId, {
+      client.restores.collection(settings.clusterId, settings.backupId, {
         destClusterId: item.targetClusterId,
         dbName: item.database,
         destDbName: item.targetDatabase,
@@ -240,7 +240,7 @@ async function waitFor(
   jobId: string,
 ): Promise<Job> {
   try {
-    return await waitForJobEnd(ctx.client, jobId, ctx);
+    return await ctx.client.jobs.waitForEnd(jobId, ctx);
   } catch (error) {
     if (error instanceof DeadlineExceededError) item.status = 'TIMED_OUT';
     throw error;
@@ -272,14 +272,14 @@ async function restoreCluster(ctx: WorkflowContext): Promise<void> {
   record.cluster = cluster;
   let cuSize = settings.cuSize;
   if (cuSize === undefined) {
-    cuSize = (await client.describeCluster(settings.clusterId)).cuSize;
+    cuSize = (await client.clusters.describe(settings.clusterId)).cuSize;
     if (cuSize === undefined) {
       throw new BackupNotRestorableError(
         `Describe cluster gave no cuSize for ${settings.clusterId}: set the cu-size input`,
       );
     }
   }
-  const before = await client.listClusters();
+  const before = await client.clusters.list();
   const taken = before.find((c) => c.clusterName === clusterName);
   if (taken) {
     throw new TargetExistsError(
@@ -308,7 +308,7 @@ async function restoreCluster(ctx: WorkflowContext): Promise<void> {
   }
   try {
     cluster.connectAddress = (
-      await client.describeCluster(cluster.clusterId as string)
+      await client.clusters.describe(cluster.clusterId as string)
     ).connectAddress;
   } catch (error) {
     log.warning(`Could not read the new cluster's endpoint: ${errorMessage(error)}`);
@@ -326,7 +326,7 @@ async function createClusterOnce(
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = await startOnce(ctx, () =>
-        client.restoreCluster(settings.clusterId, settings.backupId, {
+        client.restores.cluster(settings.clusterId, settings.backupId, {
           ...body,
           collectionStatus: settings.collectionStatus,
         }),
@@ -348,7 +348,7 @@ async function createClusterOnce(
       if (!mayHaveActed(error)) throw error;
       let found: ClusterInfo | undefined;
       try {
-        found = (await client.listClusters()).find(
+        found = (await client.clusters.list()).find(
           (c) => c.clusterName === cluster.clusterName && !known.has(c.clusterId),
         );
       } catch (listError) {
@@ -374,7 +374,7 @@ async function createClusterOnce(
       log.info(
         `${errorMessage(error)}; List clusters shows no cluster named ${cluster.clusterName}: the restore made nothing, so it is sent again.`,
       );
-      await client.pauseBeforeRetry(error as ApiRequestError, attempt);
+      await client.transport.pauseBeforeRetry(error as ApiRequestError, attempt);
     }
   }
 }
@@ -390,7 +390,7 @@ async function waitForRunning(ctx: WorkflowContext, cluster: NewCluster): Promis
       ctx.deadline,
       `cluster ${clusterId}`,
       async () => {
-        const info = await client.describeCluster(clusterId);
+        const info = await client.clusters.describe(clusterId);
         const status = info.status ?? 'unknown';
         if (status !== last) {
           last = status;
