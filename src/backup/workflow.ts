@@ -14,7 +14,7 @@ import { ApiError, ApiRequestError, REQUEST_ERROR_CODES } from '../api/errors.ts
 import { CANCEL_STATUSES } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
-import { pollUntil, type PollInterval } from '../core/schedule.ts';
+import { watch, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 import { namedError } from '../core/errors.ts';
 
@@ -122,50 +122,44 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
  * so that a backup appearing later can be recognised as new.
  */
 async function waitUntilClusterIsFree(ctx: WorkflowContext, when: string): Promise<Set<string>> {
-  const { client, settings, log } = ctx;
-  let backups = await client.backups.list(settings.clusterId);
-  const running = backups.filter((b) => b.status === 'CREATING');
-  if (running.length > 0) {
-    const names = describeBackups(running);
-    if (settings.ifInProgress === 'fail') {
-      throw new BackupInProgressError(
-        `backup ${names} is in progress on cluster ${settings.clusterId}, and if-in-progress is "fail" ` +
-          '(Zilliz Cloud runs one manual backup at a time, and none while an automatic one runs)',
-      );
-    }
-    for (const b of running) {
-      if (!ctx.record.waitedFor.includes(b.backupId)) ctx.record.waitedFor.push(b.backupId);
-    }
-    log.info(
-      `Backup ${names} is in progress on cluster ${settings.clusterId}: waiting for it to finish ${when}.`,
+  const { client, settings, log, record } = ctx;
+  const creating = (list: BackupInfo[]): BackupInfo[] => {
+    const running = list.filter((b) => b.status === 'CREATING');
+    // Another backup may take over (an automatic one starting as the manual one ends).
+    for (const b of running)
+      if (!record.waitedFor.includes(b.backupId)) record.waitedFor.push(b.backupId);
+    return running;
+  };
+  const backups = await client.backups.list(settings.clusterId);
+  const running = creating(backups);
+  if (running.length === 0) return new Set(backups.map((b) => b.backupId));
+  const names = describeBackups(running);
+  if (settings.ifInProgress === 'fail') {
+    throw new BackupInProgressError(
+      `backup ${names} is in progress on cluster ${settings.clusterId}, and if-in-progress is "fail" ` +
+        '(Zilliz Cloud runs one manual backup at a time, and none while an automatic one runs)',
     );
-    const started = Date.now();
-    let waitingFor = names;
-    backups = await pollUntil(
-      ctx.deadline,
-      `backup ${names} to finish`,
-      async () => {
-        const list = await client.backups.list(settings.clusterId);
-        const still = list.filter((b) => b.status === 'CREATING');
-        if (still.length === 0) return list;
-        // Another backup may take over (an automatic one starting as the manual one ends).
-        for (const b of still) {
-          if (!ctx.record.waitedFor.includes(b.backupId)) ctx.record.waitedFor.push(b.backupId);
-        }
-        const now = describeBackups(still);
-        if (now !== waitingFor) {
-          waitingFor = now;
-          log.info(
-            `Now waiting for backup ${now} (${formatDuration(Date.now() - started)} elapsed).`,
-          );
-        }
-        return undefined;
-      },
-      ctx.interval,
-    );
-    log.info(`The other backup finished after ${formatDuration(Date.now() - started)}.`);
   }
-  return new Set(backups.map((b) => b.backupId));
+  log.info(
+    `Backup ${names} is in progress on cluster ${settings.clusterId}: waiting for it to finish ${when}.`,
+  );
+  const waitingFor = (list: BackupInfo[]): string => {
+    const still = creating(list);
+    return still.length > 0
+      ? `Now waiting for backup ${describeBackups(still)}`
+      : 'The other backup finished';
+  };
+  const free = await watch({
+    deadline: ctx.deadline,
+    log,
+    interval: ctx.interval,
+    what: `backup ${names} to finish`,
+    look: () => client.backups.list(settings.clusterId),
+    startLine: waitingFor(backups),
+    describe: waitingFor,
+    ended: (list) => (list.some((b) => b.status === 'CREATING') ? undefined : list),
+  });
+  return new Set(free.map((b) => b.backupId));
 }
 
 /** More new backups than this after a lost create reply: too many to describe, UNKNOWN. */
@@ -399,31 +393,26 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
 async function verifyBackup(ctx: WorkflowContext): Promise<void> {
   const { client, log, record, settings } = ctx;
   const backupId = record.backupId as string;
-  const started = Date.now();
-  let last = '';
-  const check = async (): Promise<BackupInfo | undefined> => {
-    const backup = await client.backups.describe(settings.clusterId, backupId);
-    if (backup.status !== last) {
-      last = backup.status;
-      log.info(
-        `Backup ${backupId}: ${backup.status} (${formatDuration(Date.now() - started)} elapsed)`,
-      );
-    }
-    if (backup.status === 'AVAILABLE') return backup;
-    if (backup.status !== 'CREATING') {
+  const available = await watch({
+    deadline: ctx.deadline,
+    log,
+    interval: ctx.interval,
+    what: `backup ${backupId}`,
+    look: () => client.backups.describe(settings.clusterId, backupId),
+    describe: (backup) => `Backup ${backupId}: ${backup.status}`,
+    ended: (backup) => {
+      if (backup.status === 'AVAILABLE') return backup;
+      if (backup.status === 'CREATING') return undefined;
       record.status = 'FAILED';
       throw new BackupFailedError(
         `backup ${backupId} is ${backup.status} instead of AVAILABLE` +
           (record.jobId ? ` although its job ${record.jobId} reported SUCCESSFUL` : '') +
           ': it cannot be restored from',
       );
-    }
-    return undefined;
-  };
-  // After a job, look at once; an adopted backup was just seen in the list.
-  const available =
-    (record.jobId ? await check() : undefined) ??
-    (await pollUntil(ctx.deadline, `backup ${backupId}`, check, ctx.interval));
+    },
+    // After a job, look at once; an adopted backup was just seen in the list.
+    lookFirst: record.jobId !== undefined,
+  });
 
   if (settings.backupType === 'COLLECTION') {
     const missing = available.collections

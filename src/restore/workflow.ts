@@ -9,11 +9,12 @@ import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
 import { ApiError, ApiRequestError } from '../api/errors.ts';
 import type { Job } from '../api/jobs.ts';
-import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { Deadline, DeadlineExceededError } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
-import { pollUntil, type PollInterval } from '../core/schedule.ts';
-import { checkClusterRestore, planCollections, type Settings } from './settings.ts';
+import { watch, type PollInterval } from '../core/schedule.ts';
+import { checkClusterRestore, planCollections } from './plan.ts';
+import type { Settings } from './settings.ts';
 
 export type RestoreStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'STARTED' | 'UNKNOWN';
 export type ItemStatus = RestoreStatus | 'CANCELED' | 'NOT_STARTED';
@@ -384,24 +385,17 @@ async function waitForRunning(ctx: WorkflowContext, cluster: NewCluster): Promis
   const { client, log } = ctx;
   const clusterId = cluster.clusterId as string;
   const started = cluster.startedAt ?? Date.now();
-  let last = '';
   try {
-    await pollUntil(
-      ctx.deadline,
-      `cluster ${clusterId}`,
-      async () => {
-        const info = await client.clusters.describe(clusterId);
-        const status = info.status ?? 'unknown';
-        if (status !== last) {
-          last = status;
-          log.info(
-            `Cluster ${clusterId}: ${status} (${formatDuration(Date.now() - started)} elapsed)`,
-          );
-        }
-        return status === 'RUNNING' ? info : undefined;
-      },
-      ctx.interval,
-    );
+    await watch({
+      deadline: ctx.deadline,
+      log,
+      interval: ctx.interval,
+      what: `cluster ${clusterId}`,
+      look: () => client.clusters.describe(clusterId),
+      describe: (info) => `Cluster ${clusterId}: ${info.status ?? 'unknown'}`,
+      ended: (info) => (info.status === 'RUNNING' ? info : undefined),
+      startedAt: started,
+    });
   } catch (error) {
     if (error instanceof DeadlineExceededError) cluster.status = 'TIMED_OUT';
     throw error;
