@@ -372,7 +372,7 @@ describe('the prune bundle', () => {
     );
     expect(reported.every((id) => deleted.has(id))).toBe(true);
     expect(result.summary).toContain(
-      `The step was cancelled: ${reported.length} backups deleted so far`,
+      `The step was cancelled: ${reported.length} backup${reported.length === 1 ? '' : 's'} deleted so far`,
     );
   });
 

@@ -1,13 +1,20 @@
-// What to do about the failures every action of the suite can meet: a refused key, a cluster the
-// key cannot see, an API that cannot be reached. Each action adds its own advice on top.
+// What to do about the failures every action of the suite can meet when it talks to Zilliz
+// Cloud: a refused key, a cluster the key cannot see, an API that cannot be reached, a refusal
+// no action explains better. Each action's report asks its own advice first, then this, then
+// core/advice.ts for the endings that have nothing to do with the API (inputs, timeout, cancel).
 import { ApiError, HttpStatusError, KEY_CODES, NetworkError } from './errors.ts';
 import { CHINA_BASE_URL } from './inputs.ts';
 
-/** One or two sentences for a common failure; undefined when the action must say more itself. */
+/**
+ * One or two sentences for a common failure; undefined when it is not one. `stillRunning`: what
+ * goes on in Zilliz Cloud although the step failed, added where it matters.
+ */
 export function commonAdvice(
   error: unknown,
   settings: { clusterId: string; baseUrl: string },
+  stillRunning?: string,
 ): string | undefined {
+  const running = stillRunning ? ` ${stillRunning}` : '';
   if (error instanceof ApiError) {
     if (KEY_CODES.has(error.code)) {
       return 'The API key was refused. Check that the api-key secret holds a Zilliz Cloud API key (not a cluster token) of a project admin or a role with backup privileges.';
@@ -15,12 +22,13 @@ export function commonAdvice(
     if (error.code === 80020) {
       return `Check cluster-id (${settings.clusterId}): it must be the id of a cluster (such as in01-3e5ad8adc38a1b2, shown under the cluster's name in the console), not its name, in the API key's organization and visible to the key's role. Clusters in China regions (ali-*, tc-*) need base-url: ${CHINA_BASE_URL}.`;
     }
+    return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.${running}`;
   }
   if (error instanceof NetworkError && error.code === 'ENOTFOUND') {
     return `The host name of ${settings.baseUrl} (or of the proxy in HTTPS_PROXY) does not exist, so the step stopped at once: check the base-url input for a typo (China regions: ${CHINA_BASE_URL}) and HTTPS_PROXY.`;
   }
   if (error instanceof HttpStatusError || error instanceof NetworkError) {
-    return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.`;
+    return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
   }
   return undefined;
 }

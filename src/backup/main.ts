@@ -1,10 +1,17 @@
 // The backup action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
-import { formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
+import { runAction, type HarnessOptions } from '../core/action.ts';
+import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
-import { describeTarget, nextSteps, publishIds, publishResult, writeReport } from './report.ts';
+import {
+  describeTarget,
+  nextSteps,
+  publishIds,
+  publishResult,
+  reportInput,
+  summarize,
+} from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { newRecord, runBackup, type BackupRecord } from './workflow.ts';
 
@@ -15,22 +22,33 @@ export interface RunOptions extends HarnessOptions {
   interval?: PollInterval;
 }
 
+/** What is known of the backup when the step is stopped from outside. */
+function knownSoFar(record: BackupRecord): string {
+  if (record.backupId) {
+    return `backup ${record.backupName ?? ''} (${record.backupId}), job ${record.jobId ?? 'unknown'}`;
+  }
+  return record.mayExist
+    ? 'a create request had been sent and not answered, so a backup may exist: look for it in the Zilliz Cloud console before running this again'
+    : 'no backup had been created yet';
+}
+
 export async function run(options: RunOptions = {}): Promise<void> {
   const record: BackupRecord = newRecord();
   await runAction<Settings>(
     {
+      title: 'Zilliz Cloud backup',
       readSettings,
-      work: async ({ settings, log, deadline, http }: ActionRun<Settings>) => {
-        const client = clientForRun({ settings, deadline, log, http }, options.requestTimeoutMs);
+      work: async (run) => {
+        const { settings, log } = run;
         log.info(
           `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, ` +
             `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
         );
         await runBackup({
-          client,
+          client: clientForRun(run, options.requestTimeoutMs),
           settings,
-          deadline,
+          deadline: run.deadline,
           log,
           record,
           onCreated: publishIds,
@@ -38,29 +56,23 @@ export async function run(options: RunOptions = {}): Promise<void> {
         });
       },
       stopped: (reason, { settings, log }) => {
-        const ids = record.backupId
-          ? `backup ${record.backupName ?? ''} (${record.backupId}), job ${record.jobId ?? 'unknown'}`
-          : record.mayExist
-            ? 'a create request had been sent and not answered, so a backup may exist: look for it in the Zilliz Cloud console before running this again'
-            : 'no backup had been created yet';
+        const ids = knownSoFar(record);
         if (reason === 'cancelled') {
           log.info(
             `The runner stopped the step: ${ids}.${record.backupId ? ' The backup goes on in Zilliz Cloud.' : ''}`,
           );
           if (record.backupId && !record.status) record.status = 'STARTED';
-          return new Error(`The step was cancelled: ${ids}`);
+          return new StepCancelledError(`The step was cancelled: ${ids}`);
         }
         if (!record.status && record.backupId) record.status = 'TIMED_OUT';
-        return new Error(
+        return new DeadlineExceededError(
           `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
         );
       },
-      report: async ({ settings, log }, { error, cancelled, elapsedMs }) => {
-        publishResult(record);
-        await writeReport({ settings, record, elapsedMs, error, cancelled }, log);
-      },
-      failure: ({ settings }, { error }) =>
-        `${errorMessage(error)}\n${nextSteps(error, record, settings)}`,
+      publish: () => publishResult(record),
+      summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending)),
+      nextSteps: ({ settings }, { error, cancelled }) =>
+        error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
     },
     options,
   );

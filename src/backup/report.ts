@@ -1,12 +1,12 @@
-// What the user sees: step outputs (ids the moment they are known, status at the end), the job
-// summary, a notice naming the backup, and on failure what to do next.
+// What the user sees of a backup: step outputs (ids the moment they are known, status at the
+// end), the job summary, and on failure what to do next. Written by the suite's harness.
 import * as core from '@actions/core';
 import { commonAdvice } from '../api/advice.ts';
-import { ApiError, COLLECTION_CODES, HttpStatusError, NetworkError } from '../api/errors.ts';
-import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
-import type { Log } from '../core/log.ts';
-import { addClosingSections, escapeText, formatSize } from '../core/summary.ts';
+import { ApiError, COLLECTION_CODES } from '../api/errors.ts';
+import type { Ending, SummaryBody } from '../core/action.ts';
+import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
+import { formatDuration } from '../core/deadline.ts';
+import { formatSize } from '../core/summary.ts';
 import {
   BackupFailedError,
   BackupInProgressError,
@@ -38,18 +38,28 @@ export function publishResult(record: BackupRecord): void {
   if (record.collections) core.setOutput('collections', JSON.stringify(record.collections));
 }
 
-/** One or two sentences a user can act on, for the failures people actually meet. */
+/** One or two sentences a user can act on, for every ending. */
 export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
   const rerun =
     settings.ifInProgress === 'wait'
       ? 'A re-run waits for it to finish (if-in-progress: wait), then makes a new backup.'
       : 'A re-run fails while it runs (if-in-progress: fail): wait for it to finish first.';
   const running = record.backupId
-    ? ` Backup ${record.backupId} keeps running in Zilliz Cloud (see the console, Backups). ${rerun}`
-    : '';
-  if (error instanceof DeadlineExceededError) {
-    return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${running} Raise the timeout input for large clusters, or set wait: false.`;
-  }
+    ? `Backup ${record.backupId} keeps running in Zilliz Cloud (see the console, Backups). ${rerun}`
+    : undefined;
+  return (
+    ownAdvice(error, record) ??
+    commonAdvice(error, settings, running) ??
+    endingAdvice(error, {
+      timeoutMs: settings.timeoutMs,
+      stillRunning: running,
+      moreTime: 'Raise the timeout input for large clusters, or set wait: false.',
+    }) ??
+    fallbackAdvice(running)
+  );
+}
+
+function ownAdvice(error: unknown, record: BackupRecord): string | undefined {
   if (error instanceof BackupUnknownError) {
     return 'Do not deploy on the strength of this step: find the backup this run made in the Zilliz Cloud console (Backups) by its collections and time, or re-run when no other workflow backs up this cluster.';
   }
@@ -62,28 +72,20 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
       : 'Zilliz Cloud did not produce a usable backup. Read the reason above, fix it (quota, cluster state, collections) and re-run; do not deploy without a backup.';
   }
   if (error instanceof ApiError) {
-    const common = commonAdvice(error, settings);
-    if (common) return common;
     if (error.code === 80021) {
       return 'Backups exist only for Dedicated clusters; Serverless and Free clusters cannot be backed up through this API.';
     }
     if (COLLECTION_CODES.has(error.code)) {
       return 'Check the collections and database inputs against the cluster (names are case-sensitive).';
     }
-    return `Zilliz Cloud refused the request (code ${error.code}). Quote the request id when contacting support.`;
   }
-  if (error instanceof HttpStatusError || error instanceof NetworkError) {
-    return `${commonAdvice(error, settings)}${running}`;
-  }
-  return `See the error above.${running}`;
+  return undefined;
 }
 
-function statusIcon(status: string | undefined): string {
-  if (status === 'SUCCESSFUL') return '✅';
-  if (status === 'STARTED') return '🚀';
-  if (status === 'TIMED_OUT') return '⏱️';
-  if (status === 'UNKNOWN') return '❓';
-  return '❌';
+/** "whole cluster" or "collections orders, items in database shop": the log and the summary. */
+export function describeTarget(settings: Settings): string {
+  if (settings.backupType === 'CLUSTER') return 'whole cluster';
+  return `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
 }
 
 export interface ReportInput {
@@ -96,13 +98,7 @@ export interface ReportInput {
   cancelled?: boolean;
 }
 
-/** "whole cluster" or "collections orders, items in database shop": the log and the summary. */
-export function describeTarget(settings: Settings): string {
-  if (settings.backupType === 'CLUSTER') return 'whole cluster';
-  return `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
-}
-
-/** The one-line verdict, also used for the notice. */
+/** The one-line verdict: the summary's title and the notice. */
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
   const cluster = settings.clusterId;
   if (!record.backupId && record.mayExist) {
@@ -121,13 +117,10 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
   return `Zilliz Cloud ${what}: ${finalStatus(record) ?? (error ? 'FAILED' : 'SUCCESSFUL')}`;
 }
 
-/** Writes the job summary (when the runner provides one) and the notice annotation. */
-export async function writeReport(input: ReportInput, log: Log): Promise<void> {
+/** The job summary: the verdict and one table of what is known. */
+export function summarize(input: ReportInput): SummaryBody {
   const { settings, record, elapsedMs, error } = input;
-  const title = headline(input);
-  if (record.backupId && !error) log.notice(title, 'Zilliz Cloud backup');
-
-  const rows: [string, string][] = [
+  const rows: string[][] = [
     ['Cluster', settings.clusterId],
     ['Backup of', `${settings.backupType}: ${describeTarget(settings)}`],
   ];
@@ -161,24 +154,14 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
   if (record.size !== undefined) rows.push(['Size', formatSize(record.size)]);
   if (record.waitedFor.length > 0) rows.push(['Waited first for', record.waitedFor.join(', ')]);
   rows.push(['Time taken', formatDuration(elapsedMs)]);
+  return {
+    status: finalStatus(record),
+    title: headline(input),
+    tables: [{ columns: ['Item', 'Value'], rows }],
+  };
+}
 
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  // Summary cells are HTML blocks, and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeText(log.redact(text));
-  const summary = core.summary
-    .addHeading(`${statusIcon(finalStatus(record))} ${safe(title)}`, 3)
-    .addTable([
-      [
-        { data: 'Item', header: true },
-        { data: 'Value', header: true },
-      ],
-      ...rows.map(([key, value]) => [key, safe(value)]),
-    ]);
-  if (error || input.cancelled) {
-    addClosingSections(summary, log.redact, {
-      happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
-      next: nextSteps(error, record, settings),
-    });
-  }
-  await summary.write();
+/** The report of one ending, as the harness asks for it. */
+export function reportInput(settings: Settings, record: BackupRecord, ending: Ending): ReportInput {
+  return { settings, record, ...ending };
 }

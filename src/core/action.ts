@@ -1,14 +1,18 @@
 // The life of one action run, the same for every action of the suite: read the settings (an
-// input error fails the step before any request), set up the redacting log, the step's deadline
-// and the connection pool, do the work, and report exactly once, whichever way the step ends:
-// success, failure, cancellation by the runner, or the watchdog.
+// input error fails the step before any request, with a summary that says so), set up the
+// redacting log, the step's deadline and the connection pool, do the work, and report exactly
+// once, whichever way the step ends: success, failure, cancellation by the runner, or the
+// watchdog. Each action supplies what differs; the harness writes outputs, summary, notice and
+// failure the same way for all.
 import * as core from '@actions/core';
+import { INPUT_ADVICE } from './advice.ts';
 import { Deadline } from './deadline.ts';
 import { errorMessage } from './errors.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
-import { createLog, neutralizeCommands, type Log } from './log.ts';
+import { createLog, type Log } from './log.ts';
 import { createRedactor } from './redact.ts';
+import { writeSummary, type Summary } from './summary.ts';
 
 /** What every action's settings carry for the harness. */
 export interface BaseSettings {
@@ -29,26 +33,37 @@ export interface ActionRun<S extends BaseSettings> {
 }
 
 export interface Ending {
-  /** The failure, if any. */
+  /** The failure, if any (on a cancellation: the error `stopped` returned). */
   error?: unknown;
   /** Set when the runner stopped the step. */
   cancelled: boolean;
   elapsedMs: number;
 }
 
+/** The summary without its closing sections, which the harness adds. */
+export type SummaryBody = Omit<Summary, 'happened' | 'next'>;
+
 export interface ActionDefinition<S extends BaseSettings> {
+  /** "Zilliz Cloud backup": the notice's title, and the summary's title on an input error. */
+  title: string;
   readSettings(): S;
   /** Does the work; throws on failure. */
   work(run: ActionRun<S>): Promise<void>;
   /**
-   * The error to report when the step is stopped from outside (`cancelled`: by the runner;
-   * `watchdog`: past the deadline): it names what is known so far.
+   * The error to report when the step is stopped from outside (`cancelled`: by the runner, a
+   * StepCancelledError; `watchdog`: past the deadline, a DeadlineExceededError): it names what
+   * is known so far.
    */
   stopped(reason: StopReason, run: ActionRun<S>): Error;
-  /** Outputs, summary and annotations; must not throw. */
-  report(run: ActionRun<S>, ending: Ending): Promise<void>;
-  /** The text of the step's failure: the error, then what to do about it. */
-  failure(run: ActionRun<S>, ending: Ending): string;
+  /** Sets every output known; must not throw. */
+  publish(run: ActionRun<S>, ending: Ending): void;
+  /** The job summary's title, status and tables; must not throw. */
+  summarize(run: ActionRun<S>, ending: Ending): SummaryBody;
+  /**
+   * What to do next: after a failure always (it ends the step's error message), after a success
+   * only when there is something to do (undefined otherwise).
+   */
+  nextSteps(run: ActionRun<S>, ending: Ending): string | undefined;
 }
 
 export interface HarnessOptions {
@@ -56,6 +71,31 @@ export interface HarnessOptions {
   http?: HttpClient;
   /** Replaces process.exit for cancellation and the watchdog (tests). */
   exit?: (code: number) => void;
+}
+
+/** An input error: the step fails with the problems and the advice, and a summary of both. */
+async function refuseInputs<S extends BaseSettings>(
+  action: ActionDefinition<S>,
+  error: unknown,
+): Promise<void> {
+  // No secret but the key can be in the message; the key was masked when it was read.
+  const log = createLog(createRedactor(core.getInput('api-key').trim()));
+  const message = errorMessage(error);
+  try {
+    await writeSummary(
+      {
+        status: 'FAILED',
+        title: `${action.title}: invalid input, nothing was done`,
+        tables: [],
+        happened: message,
+        next: INPUT_ADVICE,
+      },
+      log.redact,
+    );
+  } catch (summaryError) {
+    log.warning(`Could not write the job summary: ${errorMessage(summaryError)}`);
+  }
+  core.setFailed(log.clean(`${message}\n${INPUT_ADVICE}`));
 }
 
 export async function runAction<S extends BaseSettings>(
@@ -67,7 +107,7 @@ export async function runAction<S extends BaseSettings>(
   try {
     settings = action.readSettings();
   } catch (error) {
-    core.setFailed(neutralizeCommands(errorMessage(error)));
+    await refuseInputs(action, error);
     return;
   }
 
@@ -93,12 +133,21 @@ export async function runAction<S extends BaseSettings>(
     if (reported) return;
     reported = true;
     const ending: Ending = { error, cancelled, elapsedMs: Date.now() - startedAt };
+    const failed = error !== undefined || cancelled;
+    let next: string | undefined;
     try {
-      await action.report(run, ending);
+      action.publish(run, ending);
+      next = action.nextSteps(run, ending);
+      const body = action.summarize(run, ending);
+      if (!failed) log.notice(body.title, action.title);
+      await writeSummary(
+        { ...body, happened: failed ? errorMessage(error) : undefined, next },
+        log.redact,
+      );
     } catch (reportError) {
       log.warning(`Could not write the job summary: ${errorMessage(reportError)}`);
     }
-    if (error !== undefined || cancelled) core.setFailed(log.clean(action.failure(run, ending)));
+    if (failed) core.setFailed(log.clean(`${errorMessage(error)}${next ? `\n${next}` : ''}`));
   };
 
   const release = guardProcess({

@@ -2,8 +2,12 @@
 // SIGTERM when a run is cancelled), or something hangs past the deadline despite every time
 // limit. In both cases: report what is known, then exit with a failure, promptly.
 import type { Deadline } from './deadline.ts';
+import { namedError } from './errors.ts';
 
 export type StopReason = 'cancelled' | 'watchdog';
+
+/** The runner stopped the step (the run was cancelled). */
+export class StepCancelledError extends namedError('StepCancelledError') {}
 
 /** How long past the deadline the watchdog waits for the normal path to finish. */
 export const WATCHDOG_GRACE_MS = 5_000;

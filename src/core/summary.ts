@@ -1,7 +1,7 @@
 // Building blocks of the job summaries. The summary is Markdown with HTML blocks: any text that
 // may quote the server goes through escapeText here, once, and is placed inside an HTML block,
 // where Markdown (links, images, emphasis) is not interpreted.
-import type * as core from '@actions/core';
+import * as core from '@actions/core';
 
 /** 1536 → "1.5 KiB (1536 bytes)". */
 export function formatSize(bytes: number): string {
@@ -48,19 +48,71 @@ export function textBlock(text: string): string {
   return `<p>${escapeText(text)}</p>`;
 }
 
+/** The icon before a status, the same in every action's summary. */
+export function statusIcon(status: string | undefined): string {
+  switch (status) {
+    case 'SUCCESSFUL':
+      return '✅';
+    case 'STARTED':
+      return '🚀';
+    case 'DRY_RUN':
+      return '📝';
+    case 'TIMED_OUT':
+      return '⏱️';
+    case 'UNKNOWN':
+    case 'NOT_STARTED':
+      return '❔';
+    default:
+      return '❌';
+  }
+}
+
+/** A table of plain text (escaped when written); `heading` above it when given. */
+export interface SummaryTable {
+  heading?: string;
+  columns: string[];
+  rows: string[][];
+}
+
+/** What an action's job summary says, as plain text: the writer escapes all of it. */
+export interface Summary {
+  /** Chooses the icon before the title. */
+  status: string | undefined;
+  title: string;
+  tables: SummaryTable[];
+  /** Short paragraphs after the tables ("Time taken: 12s"). */
+  notes?: string[];
+  /** On a failure: the error. */
+  happened?: string;
+  /** What to do next (after a failure, or after a success when there is something to do). */
+  next?: string;
+}
+
 /**
- * The closing sections of every action's summary: what happened (on a failure) and what to do
- * next, as escaped text blocks. Both are redacted first: they may quote the server.
+ * Writes the job summary (when the runner provides one). Every piece of text may quote the
+ * server: each is redacted, then escaped and placed inside an HTML block (see escapeText).
  */
-export function addClosingSections(
-  summary: typeof core.summary,
+export async function writeSummary(
+  content: Summary,
   redact: (text: string) => string,
-  { happened, next }: { happened?: string; next?: string },
-): void {
-  if (happened !== undefined) {
-    summary.addHeading('What happened', 4).addRaw(textBlock(redact(happened)), true);
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const summary = core.summary;
+  const safe = (text: string): string => escapeText(redact(text));
+  summary.addHeading(`${statusIcon(content.status)} ${safe(content.title)}`, 3);
+  for (const table of content.tables) {
+    if (table.heading !== undefined) summary.addHeading(safe(table.heading), 4);
+    summary.addTable([
+      table.columns.map((data) => ({ data: safe(data), header: true })),
+      ...table.rows.map((row) => row.map(safe)),
+    ]);
   }
-  if (next !== undefined) {
-    summary.addHeading('What to do next', 4).addRaw(textBlock(redact(next)), true);
+  for (const note of content.notes ?? []) summary.addRaw(textBlock(redact(note)), true);
+  if (content.happened !== undefined) {
+    summary.addHeading('What happened', 4).addRaw(textBlock(redact(content.happened)), true);
   }
+  if (content.next !== undefined) {
+    summary.addHeading('What to do next', 4).addRaw(textBlock(redact(content.next)), true);
+  }
+  await summary.write();
 }

@@ -1,9 +1,10 @@
 // The prune action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
+import { runAction, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
-import { describeRules, describeScope, publishOutputs, writeReport } from './report.ts';
+import { StepCancelledError } from '../core/lifecycle.ts';
+import { count } from '../core/words.ts';
+import { describeRules, describeScope, nextSteps, publishOutputs, summarize } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { runPrune, type PruneRecord } from './workflow.ts';
 
@@ -16,30 +17,34 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const record: PruneRecord = { deleted: [], failures: [] };
   await runAction<Settings>(
     {
+      title: 'Zilliz Cloud prune',
       readSettings,
-      work: async ({ settings, log, deadline, http }: ActionRun<Settings>) => {
-        const client = clientForRun({ settings, deadline, log, http }, options.requestTimeoutMs);
+      work: async (run) => {
+        const { settings, log } = run;
         log.info(
           `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
             `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,
         );
-        await runPrune({ client, settings, deadline, log, record });
+        await runPrune({
+          client: clientForRun(run, options.requestTimeoutMs),
+          settings,
+          deadline: run.deadline,
+          log,
+          record,
+        });
       },
       stopped: (reason, { settings }) => {
-        const done = `${record.deleted.length} backups deleted so far`;
-        if (reason === 'cancelled') return new Error(`The step was cancelled: ${done}`);
+        const done = `${count(record.deleted.length, 'backup')} deleted so far`;
+        if (reason === 'cancelled')
+          return new StepCancelledError(`The step was cancelled: ${done}`);
         return new DeadlineExceededError(
           `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${done}`,
         );
       },
-      report: async ({ settings, log }, { error, cancelled, elapsedMs }) => {
-        const input = { settings, record, elapsedMs, error, cancelled };
-        publishOutputs(input);
-        await writeReport(input, log);
-      },
-      failure: (_run, { error }) =>
-        `${errorMessage(error)}\n${record.deleted.length} backups were deleted before the step ended; ` +
-        'the others are untouched. Re-run to go on (nothing is deleted twice).',
+      publish: ({ settings }, ending) => publishOutputs({ settings, record, ...ending }),
+      summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
+      nextSteps: ({ settings }, { error, cancelled }) =>
+        error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
     },
     options,
   );

@@ -1,13 +1,15 @@
 // What the user sees of a prune: the outputs, and a job summary with one table of the backups in
 // scope, newest first, saying for each whether it was kept or deleted, and why.
 import * as core from '@actions/core';
+import { commonAdvice } from '../api/advice.ts';
+import type { SummaryBody } from '../core/action.ts';
+import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
-import type { Log } from '../core/log.ts';
-import { addClosingSections, escapeText, formatSize } from '../core/summary.ts';
+import { formatSize, statusIcon, type SummaryTable } from '../core/summary.ts';
+import { count } from '../core/words.ts';
 import type { Decision } from './plan.ts';
 import type { Settings } from './settings.ts';
-import type { PruneRecord } from './workflow.ts';
+import { PruneFailedError, type PruneRecord } from './workflow.ts';
 
 export type PruneStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'DRY_RUN';
 
@@ -107,7 +109,8 @@ export function verdict(decision: Decision, input: ReportInput): [string, string
           ? ''
           : ` and older than ${formatAge(settings.olderThanMs)}`);
       const failure = record.failures.find((f) => f.backup.backupId === id);
-      if (failure) return ['**not deleted**', `${why}; refused: ${failure.reason}`];
+      if (failure)
+        return [`${statusIcon('FAILED')} not deleted`, `${why}; refused: ${failure.reason}`];
       if (record.deleted.some((b) => b.backupId === id)) return ['deleted', why];
       if (settings.dryRun) return ['would delete (dry run)', why];
       return ['not deleted', `${why}; the step ended first`];
@@ -120,22 +123,41 @@ function headline(input: ReportInput, status: PruneStatus): string {
   const freed = formatSize(freedBytes(record));
   const cluster = settings.clusterId;
   if (status === 'DRY_RUN') {
-    return `Dry run on cluster ${cluster}: ${record.plan?.toDelete.length ?? 0} backups would be deleted`;
+    return `Dry run on cluster ${cluster}: ${count(record.plan?.toDelete.length ?? 0, 'backup')} would be deleted`;
   }
-  return `Pruned cluster ${cluster}: ${record.deleted.length} backups deleted, ${freed} freed (${status})`;
+  return `Pruned cluster ${cluster}: ${count(record.deleted.length, 'backup')} deleted, ${freed} freed (${status})`;
 }
 
-export async function writeReport(input: ReportInput, log: Log): Promise<void> {
-  const { settings, record, elapsedMs, error } = input;
-  const status = pruneStatus(input);
-  const title = headline(input, status);
-  if (!error && !input.cancelled) log.notice(title, 'Zilliz Cloud prune');
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+/** One or two sentences a user can act on, for every ending. */
+export function nextSteps(error: unknown, record: PruneRecord, settings: Settings): string {
+  const done =
+    record.deleted.length > 0
+      ? `${count(record.deleted.length, 'backup was', 'backups were')} deleted before the step ended; the others are untouched.`
+      : undefined;
+  return (
+    ownAdvice(error) ??
+    commonAdvice(error, settings, done) ??
+    endingAdvice(error, {
+      timeoutMs: settings.timeoutMs,
+      stillRunning: done,
+      moreTime:
+        'Re-run to go on (nothing is deleted twice), or raise the timeout or lower max-deletions.',
+    }) ??
+    fallbackAdvice(done)
+  );
+}
 
-  // Summary cells are HTML, and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeText(log.redact(text));
-  const now = Date.now();
-  const rules: [string, string][] = [
+function ownAdvice(error: unknown): string | undefined {
+  if (error instanceof PruneFailedError) {
+    return 'Read the reason of each refusal above (a backup that is being created cannot be deleted yet); every other backup due was deleted. A later run tries the refused ones again (nothing is deleted twice).';
+  }
+  return undefined;
+}
+
+export function summarize(input: ReportInput): SummaryBody {
+  const { settings, record, elapsedMs } = input;
+  const status = pruneStatus(input);
+  const rules: string[][] = [
     ['Cluster', settings.clusterId],
     ['Scope', `manual ${describeScope(settings)}`],
     ['Rules', describeRules(settings)],
@@ -146,42 +168,28 @@ export async function writeReport(input: ReportInput, log: Log): Promise<void> {
     ['Status', status],
     ['Time taken', formatDuration(elapsedMs)],
   ];
-  const summary = core.summary.addHeading(`${safe(title)}`, 3).addTable([
-    [
-      { data: 'Item', header: true },
-      { data: 'Value', header: true },
-    ],
-    ...rules.map(([key, value]) => [key, safe(value)]),
-  ]);
-
+  const tables: SummaryTable[] = [{ columns: ['Item', 'Value'], rows: rules }];
+  const notes: string[] = [];
   const decisions = record.plan?.decisions ?? [];
   if (decisions.length > 0) {
-    summary.addHeading('Backups in scope, newest first', 4).addTable([
-      ['Backup', 'Created', 'Age', 'Size', 'Result', 'Why'].map((data) => ({
-        data,
-        header: true,
-      })),
-      ...decisions.slice(0, MAX_ROWS).map((decision) => {
+    const now = Date.now();
+    tables.push({
+      heading: 'Backups in scope, newest first',
+      columns: ['Backup', 'Created', 'Age', 'Size', 'Result', 'Why'],
+      rows: decisions.slice(0, MAX_ROWS).map((decision) => {
         const { backup, createdAt } = decision;
-        const [result, why] = verdict(decision, input);
         return [
-          safe(`${backup.backupName} (${backup.backupId})`),
-          safe(backup.createTime ?? '—'),
+          `${backup.backupName} (${backup.backupId})`,
+          backup.createTime ?? '—',
           createdAt === undefined ? '—' : formatAge(Math.max(0, now - createdAt)),
           backup.size === undefined ? '—' : formatSize(backup.size),
-          result,
-          safe(why),
+          ...verdict(decision, input),
         ];
       }),
-    ]);
+    });
     if (decisions.length > MAX_ROWS) {
-      summary.addRaw(`${decisions.length - MAX_ROWS} older backups not shown.`, true);
+      notes.push(`${count(decisions.length - MAX_ROWS, 'older backup')} not shown.`);
     }
   }
-  if (error || input.cancelled) {
-    addClosingSections(summary, log.redact, {
-      happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
-    });
-  }
-  await summary.write();
+  return { status, title: headline(input, status), tables, notes };
 }

@@ -9,6 +9,7 @@ import type { Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { forEachConcurrent } from '../core/pool.ts';
 import { formatSize } from '../core/summary.ts';
+import { count } from '../core/words.ts';
 import { planPrune, type Decision, type Plan } from './plan.ts';
 import type { Settings } from './settings.ts';
 
@@ -78,7 +79,7 @@ export async function runPrune(context: PruneContext): Promise<void> {
   const plan = planPrune(backups, { ...settings, scope: settings }, Date.now());
   record.plan = plan;
   log.info(
-    `${listed.length} manual backups listed, ${plan.decisions.length} in scope: ` +
+    `${count(listed.length, 'manual backup')} listed, ${plan.decisions.length} in scope: ` +
       `${plan.toDelete.length} to delete, ${plan.leftOver.length} over max-deletions ` +
       `(${settings.maxDeletions}), ${plan.decisions.length - plan.toDelete.length - plan.leftOver.length} kept`,
   );
@@ -94,7 +95,7 @@ export async function runPrune(context: PruneContext): Promise<void> {
   const inScope = new Set(plan.decisions.map((d) => d.backup.backupId));
   const after = await client.backups.list(settings.clusterId, 'MANUAL');
   record.leftInScope = after.filter((b) => inScope.has(b.backupId));
-  log.info(`${record.leftInScope.length} backups in scope remain`);
+  log.info(`${count(record.leftInScope.length, 'backup')} in scope remain`);
   if (record.failures.length > 0) throw new PruneFailedError(record.failures);
 }
 

@@ -1,10 +1,10 @@
 // The restore action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type ActionRun, type HarnessOptions } from '../core/action.ts';
-import { formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
+import { runAction, type HarnessOptions } from '../core/action.ts';
+import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
+import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
-import { nextSteps, publish, writeReport } from './report.ts';
+import { afterSuccess, nextSteps, publish, summarize } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { runRestore, type RestoreRecord } from './workflow.ts';
 
@@ -29,20 +29,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const record: RestoreRecord = { items: [] };
   await runAction<Settings>(
     {
+      title: 'Zilliz Cloud restore',
       readSettings,
-      work: async ({ settings, log, deadline, http, addSecret }: ActionRun<Settings>) => {
-        const client = clientForRun({ settings, deadline, log, http }, options.requestTimeoutMs);
+      work: async (run) => {
+        const { settings, log } = run;
         log.info(
           `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
         );
         await runRestore({
-          client,
+          client: clientForRun(run, options.requestTimeoutMs),
           settings,
-          deadline,
+          deadline: run.deadline,
           log,
           record,
-          addSecret,
+          addSecret: run.addSecret,
           onChange: publish,
           interval: options.interval,
         });
@@ -53,19 +54,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
           log.info(
             `The runner stopped the step: ${ids}.${ids.startsWith('started') ? ' What was started goes on in Zilliz Cloud.' : ''}`,
           );
-          return new Error(`The step was cancelled: ${ids}`);
+          return new StepCancelledError(`The step was cancelled: ${ids}`);
         }
         record.status ??= 'TIMED_OUT';
-        return new Error(
+        return new DeadlineExceededError(
           `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
         );
       },
-      report: async ({ settings, log }, { error, cancelled, elapsedMs }) => {
-        publish(record);
-        await writeReport({ settings, record, elapsedMs, error, cancelled }, log);
-      },
-      failure: ({ settings }, { error }) =>
-        `${errorMessage(error)}\n${nextSteps(error, record, settings)}`,
+      publish: () => publish(record),
+      summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
+      nextSteps: ({ settings }, { error, cancelled }) =>
+        error !== undefined || cancelled
+          ? nextSteps(error, record, settings)
+          : afterSuccess(record),
     },
     options,
   );

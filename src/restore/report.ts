@@ -4,12 +4,11 @@
 // summary or an annotation.
 import * as core from '@actions/core';
 import { commonAdvice } from '../api/advice.ts';
-import { ApiError } from '../api/errors.ts';
-import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { errorMessage } from '../core/errors.ts';
-import { InputError } from '../core/inputs.ts';
-import type { Log } from '../core/log.ts';
-import { addClosingSections, escapeText } from '../core/summary.ts';
+import { ApiError, KEY_CODES } from '../api/errors.ts';
+import type { SummaryBody } from '../core/action.ts';
+import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
+import { formatDuration } from '../core/deadline.ts';
+import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import type { Settings } from './settings.ts';
 import {
   BackupNotRestorableError,
@@ -56,9 +55,30 @@ export function publish(record: RestoreRecord): void {
   if (record.status) core.setOutput('status', record.status);
 }
 
-/** One or two sentences a user can act on. */
+/** What keeps going in Zilliz Cloud when the step ends early. */
+function stillRunning(record: RestoreRecord): string | undefined {
+  const started = record.items.some((item) => item.jobId) || record.cluster?.clusterId;
+  return started
+    ? 'Restores already started go on in Zilliz Cloud: follow their jobs in the console.'
+    : undefined;
+}
+
+/** One or two sentences a user can act on, for every ending. */
 export function nextSteps(error: unknown, record: RestoreRecord, settings: Settings): string {
-  if (error instanceof InputError) return 'Fix the inputs named above and re-run.';
+  const running = stillRunning(record);
+  return (
+    ownAdvice(error, record) ??
+    commonAdvice(error, settings, running) ??
+    endingAdvice(error, {
+      timeoutMs: settings.timeoutMs,
+      stillRunning: running,
+      moreTime: 'Raise the timeout input for large backups.',
+    }) ??
+    fallbackAdvice(running)
+  );
+}
+
+function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
   if (error instanceof BackupNotRestorableError) {
     return "Pick an AVAILABLE backup of this cluster (the backup action's backupId output, or the Backups page of the Zilliz Cloud console) and re-run.";
   }
@@ -70,23 +90,17 @@ export function nextSteps(error: unknown, record: RestoreRecord, settings: Setti
   if (error instanceof OutcomeUnknownError) {
     return 'Check the target named above in the Zilliz Cloud console before re-running: a second restore into the same target would be refused or duplicate the work.';
   }
-  const started = record.items.some((item) => item.jobId) || record.cluster?.clusterId;
-  if (error instanceof DeadlineExceededError) {
-    return `The step ran out of its ${formatDuration(settings.timeoutMs)} timeout.${started ? ' Restores already started go on in Zilliz Cloud: follow their jobs in the console.' : ''} Raise the timeout input for large backups.`;
-  }
   if (error instanceof RestoreFailedError) {
     return 'Read the reason above and fix it; collections already restored stay in place. Re-run with collections set to the ones not restored yet.';
   }
-  const common = commonAdvice(error, settings);
-  if (common) return common;
   if (error instanceof ApiError && error.code === 90001 && record.items.length > 0) {
     const database = record.items[0]?.database;
     return `Zilliz Cloud does not find the collection in database ${database} of the backup. When Describe backup does not name the backup's database, it is taken to be default: set the database input to the one the backup was made from.`;
   }
-  if (error instanceof ApiError) {
+  if (error instanceof ApiError && !KEY_CODES.has(error.code) && error.code !== 80020) {
     return `Zilliz Cloud refused the request (code ${error.code}). Check backup-id, the target inputs and the key's role; quote the request id when contacting support.`;
   }
-  return 'See the error above.';
+  return undefined;
 }
 
 /** What to do once the restore succeeded. */
@@ -116,68 +130,49 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
   return `Restore of ${backup}: ${status}`;
 }
 
-function statusIcon(status: string | undefined): string {
-  if (status === 'SUCCESSFUL') return '✅';
-  if (status === 'STARTED') return '🚀';
-  if (status === 'TIMED_OUT') return '⏱️';
-  if (status === 'UNKNOWN' || status === 'NOT_STARTED') return '❔';
-  return '❌';
-}
-
 const duration = (ms: number | undefined): string => (ms === undefined ? '—' : formatDuration(ms));
 
-/** Writes the job summary (when the runner provides one) and the notice annotation. */
-export async function writeReport(input: ReportInput, log: Log): Promise<void> {
-  const { record, elapsedMs, error, cancelled } = input;
-  const title = headline(input);
-  if (!error && !cancelled) log.notice(title, 'Zilliz Cloud restore');
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  // Summary cells are HTML and may quote the server: redact, then escape.
-  const safe = (text: string): string => escapeText(log.redact(text));
-  const header = (cells: string[]) => cells.map((data) => ({ data, header: true }));
-  const summary = core.summary.addHeading(`${statusIcon(record.status)} ${safe(title)}`, 3);
+/** "❌ FAILED: quota exceeded" */
+function statusCell(status: string, reason: string | undefined): string {
+  return `${statusIcon(status)} ${status}${reason ? `: ${reason}` : ''}`;
+}
 
+/** The job summary: the verdict, then the new cluster or one row per collection. */
+export function summarize(input: ReportInput): SummaryBody {
+  const { record, elapsedMs } = input;
+  const tables: SummaryTable[] = [];
+  const notes: string[] = [];
   if (record.cluster) {
     const c = record.cluster;
-    summary.addTable([
-      header(['Source cluster', 'New cluster', 'Cluster id', 'Job', 'Status', 'Duration']),
-      [
-        safe(input.settings.clusterId),
-        safe(c.clusterName),
-        safe(c.clusterId ?? '—'),
-        safe(c.jobId ?? (c.adopted ? 'unknown (reply lost; cluster found by name)' : '—')),
-        `${statusIcon(c.status)} ${safe(c.status)}${c.reason ? `: ${safe(c.reason)}` : ''}`,
-        duration(c.durationMs),
+    tables.push({
+      columns: ['Source cluster', 'New cluster', 'Cluster id', 'Job', 'Status', 'Duration'],
+      rows: [
+        [
+          input.settings.clusterId,
+          c.clusterName,
+          c.clusterId ?? '—',
+          c.jobId ?? (c.adopted ? 'unknown (reply lost; cluster found by name)' : '—'),
+          statusCell(c.status, c.reason),
+          duration(c.durationMs),
+        ],
       ],
-    ]);
-    if (c.connectAddress) summary.addRaw(`Endpoint: <code>${safe(c.connectAddress)}</code>`, true);
+    });
+    if (c.connectAddress) notes.push(`Endpoint: ${c.connectAddress}`);
   } else if (record.items.length > 0) {
-    summary.addTable([
-      header(['Source → target', 'Database', 'Cluster', 'Job', 'Status', 'Duration']),
-      ...record.items.map((item) => [
-        safe(`${item.source} → ${item.target}`),
-        safe(
-          item.database === item.targetDatabase
-            ? item.database
-            : `${item.database} → ${item.targetDatabase}`,
-        ),
-        safe(item.targetClusterId),
-        safe(item.jobId ?? '—'),
-        `${statusIcon(item.status)} ${safe(item.status)}${item.reason ? `: ${safe(item.reason)}` : ''}`,
+    tables.push({
+      columns: ['Source → target', 'Database', 'Cluster', 'Job', 'Status', 'Duration'],
+      rows: record.items.map((item) => [
+        `${item.source} → ${item.target}`,
+        item.database === item.targetDatabase
+          ? item.database
+          : `${item.database} → ${item.targetDatabase}`,
+        item.targetClusterId,
+        item.jobId ?? '—',
+        statusCell(item.status, item.reason),
         duration(item.durationMs),
       ]),
-    ]);
+    });
   }
-  summary.addRaw(`Time taken: ${formatDuration(elapsedMs)}`, true);
-  addClosingSections(
-    summary,
-    log.redact,
-    error !== undefined || cancelled
-      ? {
-          happened: error === undefined ? 'The runner stopped the step.' : errorMessage(error),
-          next: nextSteps(error, record, input.settings),
-        }
-      : { next: afterSuccess(record) },
-  );
-  await summary.write();
+  notes.push(`Time taken: ${formatDuration(elapsedMs)}`);
+  return { status: record.status, title: headline(input), tables, notes };
 }

@@ -12,6 +12,7 @@ import type { Job } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
+import { count } from '../core/words.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
 import { checkClusterRestore, planCollections } from './plan.ts';
 import type { Settings } from './settings.ts';
@@ -175,7 +176,7 @@ async function restoreCollections(ctx: WorkflowContext, backup: BackupInfo): Pro
   }));
   ctx.onChange(record);
   log.info(
-    `${record.items.length} collection(s) to restore, one at a time, into database ${plan.targetDatabase} of cluster ${settings.targetClusterId}: ` +
+    `${count(record.items.length, 'collection')} to restore, one at a time, into database ${plan.targetDatabase} of cluster ${settings.targetClusterId}: ` +
       record.items.map((item) => `${item.source} → ${item.target}`).join(', '),
   );
   for (const item of record.items) await restoreOne(ctx, item);
