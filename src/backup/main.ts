@@ -1,6 +1,6 @@
 // The backup action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type HarnessOptions } from '../core/action.ts';
+import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
@@ -32,48 +32,50 @@ function knownSoFar(record: BackupRecord): string {
     : 'no backup had been created yet';
 }
 
-export async function run(options: RunOptions = {}): Promise<void> {
+/** The backup action as the harness runs it (a fresh record each time). */
+export function backupAction(options: RunOptions = {}): ActionDefinition<Settings> {
   const record: BackupRecord = newRecord();
-  await runAction<Settings>(
-    {
-      title: 'Zilliz Cloud backup',
-      readSettings,
-      work: async (run) => {
-        const { settings, log } = run;
-        log.info(
-          `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
-            `(timeout ${formatDuration(settings.timeoutMs)}, ` +
-            `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
-        );
-        await runBackup({
-          client: clientForRun(run, options.requestTimeoutMs),
-          settings,
-          deadline: run.deadline,
-          log,
-          record,
-          onCreated: publishIds,
-          interval: options.interval,
-        });
-      },
-      stopped: (reason, { settings, log }) => {
-        const ids = knownSoFar(record);
-        if (reason === 'cancelled') {
-          log.info(
-            `The runner stopped the step: ${ids}.${record.backupId ? ' The backup goes on in Zilliz Cloud.' : ''}`,
-          );
-          if (record.backupId && !record.status) record.status = 'STARTED';
-          return new StepCancelledError(`The step was cancelled: ${ids}`);
-        }
-        if (!record.status && record.backupId) record.status = 'TIMED_OUT';
-        return new DeadlineExceededError(
-          `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
-        );
-      },
-      publish: () => publishResult(record),
-      summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending)),
-      nextSteps: ({ settings }, { error, cancelled }) =>
-        error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+  return {
+    title: 'Zilliz Cloud backup',
+    readSettings,
+    work: async (run) => {
+      const { settings, log } = run;
+      log.info(
+        `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
+          `(timeout ${formatDuration(settings.timeoutMs)}, ` +
+          `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
+      );
+      await runBackup({
+        client: clientForRun(run, options.requestTimeoutMs),
+        settings,
+        deadline: run.deadline,
+        log,
+        record,
+        onCreated: publishIds,
+        interval: options.interval,
+      });
     },
-    options,
-  );
+    stopped: (reason, { settings, log }) => {
+      const ids = knownSoFar(record);
+      if (reason === 'cancelled') {
+        log.info(
+          `The runner stopped the step: ${ids}.${record.backupId ? ' The backup goes on in Zilliz Cloud.' : ''}`,
+        );
+        if (record.backupId && !record.status) record.status = 'STARTED';
+        return new StepCancelledError(`The step was cancelled: ${ids}`);
+      }
+      if (!record.status && record.backupId) record.status = 'TIMED_OUT';
+      return new DeadlineExceededError(
+        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
+      );
+    },
+    publish: () => publishResult(record),
+    summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending)),
+    nextSteps: ({ settings }, { error, cancelled }) =>
+      error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+  };
+}
+
+export function run(options: RunOptions = {}): Promise<void> {
+  return runAction(backupAction(options), options);
 }

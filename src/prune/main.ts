@@ -1,6 +1,6 @@
 // The prune action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type HarnessOptions } from '../core/action.ts';
+import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
 import { count } from '../core/words.ts';
@@ -13,39 +13,40 @@ export interface RunOptions extends HarnessOptions {
   requestTimeoutMs?: number;
 }
 
-export async function run(options: RunOptions = {}): Promise<void> {
+/** The prune action as the harness runs it (a fresh record each time). */
+export function pruneAction(options: RunOptions = {}): ActionDefinition<Settings> {
   const record: PruneRecord = { deleted: [], failures: [] };
-  await runAction<Settings>(
-    {
-      title: 'Zilliz Cloud prune',
-      readSettings,
-      work: async (run) => {
-        const { settings, log } = run;
-        log.info(
-          `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
-            `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,
-        );
-        await runPrune({
-          client: clientForRun(run, options.requestTimeoutMs),
-          settings,
-          deadline: run.deadline,
-          log,
-          record,
-        });
-      },
-      stopped: (reason, { settings }) => {
-        const done = `${count(record.deleted.length, 'backup')} deleted so far`;
-        if (reason === 'cancelled')
-          return new StepCancelledError(`The step was cancelled: ${done}`);
-        return new DeadlineExceededError(
-          `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${done}`,
-        );
-      },
-      publish: ({ settings }, ending) => publishOutputs({ settings, record, ...ending }),
-      summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
-      nextSteps: ({ settings }, { error, cancelled }) =>
-        error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+  return {
+    title: 'Zilliz Cloud prune',
+    readSettings,
+    work: async (run) => {
+      const { settings, log } = run;
+      log.info(
+        `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
+          `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,
+      );
+      await runPrune({
+        client: clientForRun(run, options.requestTimeoutMs),
+        settings,
+        deadline: run.deadline,
+        log,
+        record,
+      });
     },
-    options,
-  );
+    stopped: (reason, { settings }) => {
+      const done = `${count(record.deleted.length, 'backup')} deleted so far`;
+      if (reason === 'cancelled') return new StepCancelledError(`The step was cancelled: ${done}`);
+      return new DeadlineExceededError(
+        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${done}`,
+      );
+    },
+    publish: ({ settings }, ending) => publishOutputs({ settings, record, ...ending }),
+    summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
+    nextSteps: ({ settings }, { error, cancelled }) =>
+      error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+  };
+}
+
+export function run(options: RunOptions = {}): Promise<void> {
+  return runAction(pruneAction(options), options);
 }

@@ -1,6 +1,6 @@
 // The restore action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
-import { runAction, type HarnessOptions } from '../core/action.ts';
+import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
@@ -25,49 +25,49 @@ function started(record: RestoreRecord): string {
   return jobs.length > 0 ? `started: ${jobs.join(', ')}` : 'no restore had been started yet';
 }
 
-export async function run(options: RunOptions = {}): Promise<void> {
+/** The restore action as the harness runs it (a fresh record each time). */
+export function restoreAction(options: RunOptions = {}): ActionDefinition<Settings> {
   const record: RestoreRecord = { items: [] };
-  await runAction<Settings>(
-    {
-      title: 'Zilliz Cloud restore',
-      readSettings,
-      work: async (run) => {
-        const { settings, log } = run;
-        log.info(
-          `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
-            `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
-        );
-        await runRestore({
-          client: clientForRun(run, options.requestTimeoutMs),
-          settings,
-          deadline: run.deadline,
-          log,
-          record,
-          addSecret: run.addSecret,
-          onChange: publish,
-          interval: options.interval,
-        });
-      },
-      stopped: (reason, { settings, log }) => {
-        const ids = started(record);
-        if (reason === 'cancelled') {
-          log.info(
-            `The runner stopped the step: ${ids}.${ids.startsWith('started') ? ' What was started goes on in Zilliz Cloud.' : ''}`,
-          );
-          return new StepCancelledError(`The step was cancelled: ${ids}`);
-        }
-        record.status ??= 'TIMED_OUT';
-        return new DeadlineExceededError(
-          `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
-        );
-      },
-      publish: () => publish(record),
-      summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
-      nextSteps: ({ settings }, { error, cancelled }) =>
-        error !== undefined || cancelled
-          ? nextSteps(error, record, settings)
-          : afterSuccess(record),
+  return {
+    title: 'Zilliz Cloud restore',
+    readSettings,
+    work: async (run) => {
+      const { settings, log } = run;
+      log.info(
+        `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
+          `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
+      );
+      await runRestore({
+        client: clientForRun(run, options.requestTimeoutMs),
+        settings,
+        deadline: run.deadline,
+        log,
+        record,
+        addSecret: run.addSecret,
+        onChange: publish,
+        interval: options.interval,
+      });
     },
-    options,
-  );
+    stopped: (reason, { settings, log }) => {
+      const ids = started(record);
+      if (reason === 'cancelled') {
+        log.info(
+          `The runner stopped the step: ${ids}.${ids.startsWith('started') ? ' What was started goes on in Zilliz Cloud.' : ''}`,
+        );
+        return new StepCancelledError(`The step was cancelled: ${ids}`);
+      }
+      record.status ??= 'TIMED_OUT';
+      return new DeadlineExceededError(
+        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
+      );
+    },
+    publish: () => publish(record),
+    summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
+    nextSteps: ({ settings }, { error, cancelled }) =>
+      error !== undefined || cancelled ? nextSteps(error, record, settings) : afterSuccess(record),
+  };
+}
+
+export function run(options: RunOptions = {}): Promise<void> {
+  return runAction(restoreAction(options), options);
 }
