@@ -11,12 +11,15 @@ function backup(id: string, days: number, extra: Partial<BackupInfo> = {}): Back
   return {
     backupId: id,
     backupName: `name-${id}`,
+    clusterId: 'in01-abc',
     status: 'AVAILABLE',
     creationMethod: 'MANUAL',
     backupType: 'CLUSTER',
     size: 1_000,
+    sizeUnreadable: false,
     createTime: new Date(NOW - days * DAY).toISOString().replace(/\.000Z$/, 'Z'),
     collections: undefined,
+    unreadableCollections: [],
     ...extra,
   };
 }

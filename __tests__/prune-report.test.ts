@@ -25,12 +25,15 @@ const settings = (dryRun = false): Settings => ({
 const backup = (id: string, day: number): BackupInfo => ({
   backupId: id,
   backupName: id,
+  clusterId: undefined,
   status: 'AVAILABLE',
   creationMethod: 'MANUAL',
   backupType: 'CLUSTER',
   size: 10,
+  sizeUnreadable: false,
   createTime: `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`,
   collections: undefined,
+  unreadableCollections: [],
 });
 
 describe('formatAge', () => {

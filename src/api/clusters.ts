@@ -39,7 +39,17 @@ export interface ClusterEndpoints {
 
 export function clusterEndpoints(transport: Transport): ClusterEndpoints {
   return {
-    list: () => readAllPages(transport, '/v2/clusters', {}, 'clusters', toClusterInfo),
+    list: async () =>
+      (
+        await readAllPages(
+          transport,
+          '/v2/clusters',
+          {},
+          'clusters',
+          toClusterInfo,
+          (c) => c.clusterId,
+        )
+      ).items,
     async describe(clusterId) {
       const label = `GET /v2/clusters/${clusterId}`;
       const reply = await transport.read(`/v2/clusters/${encodeURIComponent(clusterId)}`, label);

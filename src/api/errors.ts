@@ -116,8 +116,8 @@ export class EmptyReplyError extends ApiRequestError {
   readonly transient = true;
   readonly outcome = 'processed';
 
-  constructor(request: string, requestId: string | undefined) {
-    super(request, 'reply is "code": 0 without a "data" object', requestId);
+  constructor(request: string, requestId: string | undefined, what = 'without a "data" object') {
+    super(request, `reply is "code": 0 ${what}`, requestId);
     this.name = 'EmptyReplyError';
   }
 }

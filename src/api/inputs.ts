@@ -4,14 +4,11 @@
 import * as core from '@actions/core';
 import { input, parseBaseUrl, parseEnum, parseList, parseTimeout, quote } from '../core/inputs.ts';
 import type { BackupType } from './backups.ts';
-import { CLUSTER_ID } from './ids.ts';
+import { CLUSTER_ID, nameProblem } from './ids.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
 export const CHINA_BASE_URL = 'https://api.cloud.zilliz.com.cn';
 export const DEFAULT_TIMEOUT = '1h';
-
-const MILVUS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const MAX_NAME_LENGTH = 255;
 
 /** What every action needs to reach the API. */
 export interface Connection {
@@ -97,18 +94,6 @@ export function readConnection(problems: string[]): Connection {
     );
   }
   return { apiKey, clusterId, baseUrl, timeoutMs };
-}
-
-/** Is `name` a valid collection or database name (the Milvus rule)? Returns the problem, if any. */
-export function nameProblem(name: string): string | undefined {
-  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
-  if (!MILVUS_NAME.test(name)) {
-    return (
-      'is not a valid name (letters, digits and underscores; ' +
-      'the first character a letter or an underscore)'
-    );
-  }
-  return undefined;
 }
 
 export function checkNames(inputName: string, values: string[], problems: string[]): void {

@@ -58,10 +58,18 @@ export function optionalName(value: unknown): string | undefined {
   return /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]{1,255}$/.test(text) ? text : undefined;
 }
 
-/** A whole number the API may send as a number or as a string of digits (sizes, CU counts). */
+/**
+ * A whole number from 0 up, sent as a number or as a string of digits (sizes, counts, CUs);
+ * anything else (negative, fractional, huge, another type) is undefined: the caller says so.
+ */
 export function optionalCount(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
 
 /** Statuses are words in capitals (CREATING, IN_PROGRESS …); anything else is not a status. */

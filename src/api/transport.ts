@@ -54,6 +54,10 @@ export class Transport {
     return this.options.deadline;
   }
 
+  get log(): Log {
+    return this.options.log;
+  }
+
   /**
    * Waits before trying again after `error` (the server's Retry-After, or backoff with jitter),
    * logging what failed. Fails (DeadlineExceededError) when the wait would end after the
@@ -151,6 +155,7 @@ export class Transport {
       if (deadline.signal.aborted || (ownLimit.aborted && limitMs < requestTimeoutMs)) {
         throw new DeadlineExceededError(
           `the ${formatDuration(deadline.timeoutMs)} timeout passed during ${label}`,
+          label,
         );
       }
       if (ownLimit.aborted) {

@@ -12,6 +12,13 @@ import {
 import type { ZillizClient } from '../api/client.ts';
 import { ApiError, ApiRequestError, REQUEST_ERROR_CODES } from '../api/errors.ts';
 import { CANCEL_STATUSES } from '../api/jobs.ts';
+import {
+  acceptedWithoutIds,
+  writeOnce,
+  WriteUnknownError,
+  type Proof,
+  type Written,
+} from '../api/writes.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
@@ -71,6 +78,11 @@ export interface WorkflowContext {
   /** Called the moment the backup's ids are known, before any waiting. */
   onCreated: (record: BackupRecord) => void;
   interval?: PollInterval;
+  /**
+   * A create's outcome was open at some point: a backup it made may appear late (after the
+   * proof found nothing), e.g. as the "other" backup that a later create is refused for.
+   */
+  lateCreatePossible?: boolean;
 }
 
 export function createBody(settings: Settings): CreateBackupBody {
@@ -169,9 +181,13 @@ const MAX_CANDIDATES = 10;
  * The backups that provably answer our request: manual, not in `known` (the list taken before
  * the create; the server's createTime is never compared with our clock), CREATING or AVAILABLE,
  * of our type, and for a collection backup of exactly our database and collections (Describe
- * backup). Two whole-cluster backups cannot be told apart: see the README.
+ * backup). Two whole-cluster backups cannot be told apart: see the README. Undefined when too
+ * many new backups appeared to look at each.
  */
-async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Promise<BackupInfo[]> {
+async function matchingNewBackups(
+  ctx: WorkflowContext,
+  known: Set<string>,
+): Promise<BackupInfo[] | undefined> {
   const { client, settings } = ctx;
   const fresh = (await client.backups.list(settings.clusterId, 'MANUAL')).filter(
     (b) =>
@@ -179,14 +195,7 @@ async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Pro
       (b.status === 'CREATING' || b.status === 'AVAILABLE') &&
       (b.backupType === undefined || b.backupType === settings.backupType),
   );
-  if (fresh.length > MAX_CANDIDATES) {
-    ctx.record.status = 'UNKNOWN';
-    throw new BackupUnknownError(
-      `the reply to our create was lost, and ${fresh.length} new backups have appeared on the ` +
-        'cluster since: too many to tell which is ours, so none is reported as ours and no ' +
-        'other backup is created',
-    );
-  }
+  if (fresh.length > MAX_CANDIDATES) return undefined;
   const matches: BackupInfo[] = [];
   for (const candidate of fresh) {
     let backup: BackupInfo;
@@ -209,144 +218,158 @@ async function matchingNewBackups(ctx: WorkflowContext, known: Set<string>): Pro
   return matches;
 }
 
-/**
- * After a create whose outcome is unknown: our backup if exactly one new backup matches the
- * request; undefined if none does (the create did not happen); BackupUnknownError if several do.
- */
-async function findOwnBackup(
-  ctx: WorkflowContext,
-  known: Set<string>,
-): Promise<BackupInfo | undefined> {
-  const matches = await matchingNewBackups(ctx, known);
-  if (matches.length <= 1) return matches[0];
-  ctx.record.status = 'UNKNOWN';
-  ctx.record.candidates = matches.map((b) => b.backupId);
-  throw new BackupUnknownError(
-    `the reply to our create was lost, and ${matches.length} new backups match this request: ` +
-      `${describeBackups(matches)}. Any of them may be ours (another workflow made the others), ` +
-      'so none is reported as ours and no other backup is created',
-  );
-}
-
-/**
- * Creates the backup. A create is only repeated when it surely did nothing (429, refused
- * connection) or when the cluster shows that it did nothing; after a lost or ambiguous reply the
- * backup list is checked first, and the one new backup that matches the request is adopted
- * instead of making a second one.
- */
-async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<void> {
-  try {
-    await createWithoutDuplicates(ctx, known);
-  } catch (error) {
-    if (error instanceof DeadlineExceededError && ctx.record.mayExist && !ctx.record.backupId) {
-      // Time ran out while a create was in flight or its outcome was still being checked.
-      throw new DeadlineExceededError(
-        `${error.message}; a create request may have started a backup all the same: look for ` +
-          'it in the Zilliz Cloud console before running this again',
-      );
-    }
-    throw error;
-  }
-}
-
 /** A create accepted with no backup id: the list may lag behind, so it is asked a few times. */
 const EMPTY_CREATE_LOOKUPS = 5;
 const EMPTY_CREATE_LOOKUP_MS = 1_000;
 
-async function createWithoutDuplicates(ctx: WorkflowContext, known: Set<string>): Promise<void> {
+/**
+ * After a create whose outcome is open: our backup if exactly one new backup matches the
+ * request; nothing if none does; unclear if several do (they are named as candidates) or too
+ * many appeared to tell.
+ */
+async function proveOwnBackup(
+  ctx: WorkflowContext,
+  known: Set<string>,
+  answer: ApiRequestError,
+): Promise<Proof<BackupInfo>> {
+  ctx.lateCreatePossible = true;
+  const lookups = acceptedWithoutIds(answer) ? EMPTY_CREATE_LOOKUPS : 1;
+  for (let lookup = 1; ; lookup++) {
+    const matches = await matchingNewBackups(ctx, known);
+    if (matches === undefined) {
+      return {
+        found: 'unclear',
+        why:
+          `more than ${MAX_CANDIDATES} new backups have appeared on the cluster since: too many to tell ` +
+          'which is ours, so none is reported as ours and no other backup is created',
+      };
+    }
+    if (matches.length === 1) return { found: 'it', item: matches[0] as BackupInfo };
+    if (matches.length > 1) {
+      ctx.record.candidates = matches.map((b) => b.backupId);
+      return {
+        found: 'unclear',
+        why:
+          `${matches.length} new backups match this request: ${describeBackups(matches)}. Any of ` +
+          'them may be ours (another workflow made the others), so none is reported as ours and ' +
+          'no other backup is created',
+      };
+    }
+    if (lookup >= lookups) return { found: 'nothing' };
+    await ctx.deadline.sleep(EMPTY_CREATE_LOOKUP_MS, 'the next look for the accepted backup');
+  }
+}
+
+/**
+ * Creates exactly one backup (see api/writes.ts): repeated only when the cluster shows that the
+ * attempt made nothing; after a lost or ambiguous reply the one new backup that matches the
+ * request is adopted instead of making a second one. A refusal that may mean "busy" (another
+ * backup started between our check and our create) waits for the cluster to be free and tries
+ * again.
+ */
+async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<void> {
   const { client, settings, log, record } = ctx;
   const body = createBody(settings);
-  let outcomeUnknown = false;
   /** Other workflows' backups that explained a refusal and have finished since. */
   const accounted = new Set<string>();
-  for (let attempt = 0; ;) {
-    let created: CreatedBackup;
+  for (;;) {
+    record.mayExist = true;
+    let written: Written<CreatedBackup, BackupInfo>;
     try {
-      record.mayExist = true;
-      created = await client.backups.create(settings.clusterId, body);
+      written = await writeOnce(client.transport, {
+        what: `the create of a backup of cluster ${settings.clusterId}`,
+        send: () => client.backups.create(settings.clusterId, body),
+        prove: (answer) => proveOwnBackup(ctx, known, answer),
+      });
     } catch (error) {
-      if (!(error instanceof ApiRequestError)) throw error;
-      if (error.outcome === 'unknown') outcomeUnknown = true;
-      record.mayExist = outcomeUnknown;
-      if (outcomeUnknown) {
-        const own = await findOwnBackup(ctx, known);
-        if (own) {
-          adopt(ctx, own, `The reply to our create was lost (last answer: ${error.message})`);
+      if (error instanceof WriteUnknownError) {
+        record.status = 'UNKNOWN';
+        throw new BackupUnknownError(
+          `${error.message}. Look for it in the Zilliz Cloud console before running this again`,
+        );
+      }
+      if (error instanceof DeadlineExceededError) {
+        if (error.requestInFlight === undefined && !ctx.lateCreatePossible) {
+          record.mayExist = false;
+          throw error;
+        }
+        // Time ran out while a create was in flight or its outcome was still being checked.
+        throw new DeadlineExceededError(
+          `${error.message}; a create request may have started a backup all the same: look for ` +
+            'it in the Zilliz Cloud console before running this again',
+          error.requestInFlight,
+        );
+      }
+      // The create was refused, and any earlier attempt was proven to have made nothing (one
+      // may still land late: see lateCreatePossible).
+      record.mayExist = false;
+      if (!(error instanceof ApiError) || REQUEST_ERROR_CODES.has(error.code)) throw error;
+      // Possibly "busy": did a backup start between our check and our create?
+      const list = await client.backups.list(settings.clusterId);
+      const running = list.filter((b) => b.status === 'CREATING');
+      // One that started and already finished since (the list came late) explains it too.
+      const finished = list.filter(
+        (b) => b.status === 'AVAILABLE' && !known.has(b.backupId) && !accounted.has(b.backupId),
+      );
+      if (running.length === 0 && finished.length > 0) {
+        for (const b of finished) accounted.add(b.backupId);
+        log.info(
+          `The create was refused (${error.serverMessage}, code ${error.code}) while backup ` +
+            `${describeBackups(finished)} ran; it has finished: creating ours again.`,
+        );
+        continue;
+      }
+      if (running.length === 0) throw error;
+      log.info(
+        `The create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
+      );
+      const free = await waitUntilClusterIsFree(ctx, 'and then create ours');
+      if (ctx.lateCreatePossible) {
+        // Our lost create may have landed late and been among those waited for.
+        const proof = await proveOwnBackup(ctx, known, error);
+        if (proof.found === 'it') {
+          adopt(
+            ctx,
+            proof.item,
+            `The reply to our create was lost (last answer: ${error.message})`,
+          );
           return;
         }
-        // Nothing new matches: our create did not happen. What runs now is someone else's
-        // backup, a busy cluster like any other.
-        record.mayExist = false;
-      }
-      if (error instanceof ApiError && REQUEST_ERROR_CODES.has(error.code)) throw error;
-      if (error instanceof ApiError) {
-        // Possibly "busy": did a backup start between our check and our create?
-        const list = await client.backups.list(settings.clusterId);
-        const running = list.filter((b) => b.status === 'CREATING');
-        // One that started and already finished since (the list came late) explains it too.
-        const finished = list.filter(
-          (b) => b.status === 'AVAILABLE' && !known.has(b.backupId) && !accounted.has(b.backupId),
-        );
-        if (running.length === 0 && finished.length > 0) {
-          for (const b of finished) accounted.add(b.backupId);
-          log.info(
-            `The create was refused (${error.serverMessage}, code ${error.code}) while backup ` +
-              `${describeBackups(finished)} ran; it has finished: creating ours again.`,
-          );
-          continue;
+        if (proof.found === 'unclear') {
+          record.status = 'UNKNOWN';
+          throw new BackupUnknownError(`the reply to our create was lost, and ${proof.why}`);
         }
-        if (running.length > 0) {
-          log.info(
-            `The create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
-          );
-          const free = await waitUntilClusterIsFree(ctx, 'and then create ours');
-          if (outcomeUnknown) {
-            // Our create may have landed late and been among those waited for.
-            const own = await findOwnBackup(ctx, known);
-            if (own) {
-              adopt(ctx, own, `The reply to our create was lost (last answer: ${error.message})`);
-              return;
-            }
-          } else {
-            for (const id of free) known.add(id);
-          }
-          attempt = 0;
-          continue;
-        }
-        throw error;
+      } else {
+        for (const id of free) known.add(id);
       }
-      if (!error.transient) throw error;
-      await client.transport.pauseBeforeRetry(error, attempt++);
       continue;
     }
-    if (created.backupId) {
-      record.backupId = created.backupId;
-      record.backupName = created.backupName;
-      record.jobId = created.jobId;
-      record.adopted = created.jobId === undefined;
-      ctx.onCreated(record);
-      log.info(
-        `Started backup ${created.backupName ?? ''} (${created.backupId}), job ${created.jobId ?? 'not named in the reply'}` +
-          (created.requestId ? ` [request id ${created.requestId}]` : ''),
+    if ('proven' in written) {
+      adopt(
+        ctx,
+        written.proven,
+        acceptedWithoutIds(written.answer)
+          ? 'Zilliz Cloud accepted our create without naming the backup'
+          : `The reply to our create was lost (last answer: ${written.answer.message})`,
       );
       return;
     }
-    // Accepted without saying which backup: it exists, find it as after a lost reply.
-    for (let lookup = 1; ; lookup++) {
-      const own = await findOwnBackup(ctx, known);
-      if (own) {
-        adopt(ctx, own, 'Zilliz Cloud accepted our create without naming the backup');
-        return;
-      }
-      if (lookup >= EMPTY_CREATE_LOOKUPS) break;
-      await ctx.deadline.sleep(EMPTY_CREATE_LOOKUP_MS, 'the next look for the accepted backup');
-    }
-    record.status = 'UNKNOWN';
-    throw new BackupUnknownError(
-      'Zilliz Cloud accepted the create without naming the backup, and no new backup matching ' +
-        'this request has appeared on the cluster: it may still appear; look for it in the ' +
-        'console before running this again',
+    const created = written.sent;
+    record.backupId = created.backupId;
+    record.backupName = created.backupName;
+    record.jobId = created.jobId;
+    record.adopted = created.jobId === undefined;
+    ctx.onCreated(record);
+    log.info(
+      `Started backup ${created.backupName ?? ''} (${created.backupId}), job ${created.jobId ?? 'not named in the reply'}` +
+        (created.requestId ? ` [request id ${created.requestId}]` : ''),
     );
+    if (created.jobIdProblem) {
+      log.warning(
+        `The create's reply has no usable job id (${created.jobIdProblem}): the backup itself is watched instead.`,
+      );
+    }
+    return;
   }
 }
 

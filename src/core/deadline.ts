@@ -1,9 +1,21 @@
 // The step's one time budget. Everything that waits (requests, retry delays, polling) asks
 // the deadline how long it may take, and is aborted through `signal` the moment it passes.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { namedError } from './errors.ts';
 
-export class DeadlineExceededError extends namedError('DeadlineExceededError') {}
+/** The step's time is up. */
+export class DeadlineExceededError extends Error {
+  /**
+   * The request that was under way when time ran out, if one was: the server may have acted on
+   * it (a write must then be reported as possibly done).
+   */
+  readonly requestInFlight: string | undefined;
+
+  constructor(message: string, requestInFlight?: string) {
+    super(message);
+    this.name = 'DeadlineExceededError';
+    this.requestInFlight = requestInFlight;
+  }
+}
 
 export class Deadline {
   readonly startedAt: number;
