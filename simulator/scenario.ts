@@ -230,7 +230,8 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
       plan: c.plan ?? prev?.plan ?? 'Dedicated',
       regionId: c.regionId ?? prev?.regionId ?? DEFAULT_REGION_ID,
       projectId: c.projectId ?? prev?.projectId ?? DEFAULT_PROJECT_ID,
-      databases: c.databases ?? prev?.databases ?? { default: [] },
+      // A copy: restores change it, and the caller's scenario may start the next simulator.
+      databases: structuredClone(c.databases ?? prev?.databases ?? { default: [] }),
       cuSize: c.cuSize ?? prev?.cuSize,
     };
   }
