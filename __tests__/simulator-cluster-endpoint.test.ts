@@ -363,8 +363,9 @@ describe('faults on the endpoint', () => {
     expect((await post(address, 'get_stats', body)).json).toEqual({ code: 0 });
     const started = Date.now();
     expect((await post(address, 'has', body)).json.data).toEqual({ has: true });
-    // The simulator waits at least delayMs before it replies (a timer it sets itself).
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    // The simulator waits delayMs before it replies (a timer it sets itself, started after
+    // `started`); 90 leaves room for a timer measured by the wall clock firing a little early.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     const hit = sim().requests.filter((r) => r.clusterId === CLUSTER);
     expect(hit.map((r) => [r.route, r.fault, r.status])).toEqual([
       ['collectionsHas', 'status', 503],
@@ -465,26 +466,39 @@ describe('row counts after backups and restores', () => {
     expect(JSON.stringify(described.json)).not.toContain('80000');
   });
 
-  it('a restored collection appears once its job succeeds, with the backup’s rows; its name is taken from the start', async () => {
+  it('a collection being restored is not on the endpoint yet, but its name is taken', async () => {
+    // A job far longer than the test, so it is surely still running at every check.
+    sim().configure({ restoreJobDurationMs: 60_000 });
     const address = await sim().endpoint(OTHER);
     const started = await restoreCollection(
-      restoreBody('dest', 'orders', 'orders_restored', OTHER, 'staging'),
+      restoreBody('dest', 'orders', 'orders_pending', OTHER, 'staging'),
     );
     expect(started.json.code).toBe(0);
-    const has = { dbName: 'staging', collectionName: 'orders_restored' };
+    const has = { dbName: 'staging', collectionName: 'orders_pending' };
     expect((await post(address, 'has', has)).json.data.has).toBe(false);
     expect((await post(address, 'get_stats', has)).json.code).toBe(100);
+    expect(names(await post(address, 'list', { dbName: 'staging' }))).toEqual([]);
+    expect(sim().collections(OTHER, 'staging')).toEqual([]);
+    expect(sim().clusters()[OTHER]?.databases.staging).toEqual(['orders_pending']);
     // A second restore into the same name is refused while the first runs.
     const again = await restoreCollection(
-      restoreBody('dest', 'items', 'orders_restored', OTHER, 'staging'),
+      restoreBody('dest', 'items', 'orders_pending', OTHER, 'staging'),
     );
     expect(again.json.code).toBe(96039);
     // Nor is it a collection yet for a backup.
     const backup = await api(`/v2/clusters/${OTHER}/backups/create`, {
       backupType: 'COLLECTION',
-      dbCollections: [{ dbName: 'staging', collectionNames: ['orders_restored'] }],
+      dbCollections: [{ dbName: 'staging', collectionNames: ['orders_pending'] }],
     });
     expect(backup.json.code).toBe(90001);
+  });
+
+  it('a restored collection appears once its job succeeds, with the backup’s rows', async () => {
+    const address = await sim().endpoint(OTHER);
+    const started = await restoreCollection(
+      restoreBody('dest', 'orders', 'orders_restored', OTHER, 'staging'),
+    );
+    const has = { dbName: 'staging', collectionName: 'orders_restored' };
     expect(await jobEnded(started.json.data.jobId)).toBe('SUCCESSFUL');
     expect((await post(address, 'get_stats', has)).json.data).toEqual({ rowCount: 80_000 });
     expect((await post(address, 'describe', has)).json.data.load).toBe('LoadStateLoaded');
@@ -623,14 +637,28 @@ describe('the restore field spellings', () => {
 describe('a cluster made by Restore cluster', () => {
   const body = { projectId: DEFAULT_PROJECT_ID, clusterName: 'restored-1', cuSize: 1 };
 
+  it('has no address while CREATING', async () => {
+    // A job far longer than the test: the cluster is surely still CREATING at every check.
+    sim().configure({ restoreJobDurationMs: 60_000 });
+    const reply = await api(`/v2/clusters/${CLUSTER}/backups/${CLUSTER_BACKUP}/restoreCluster`, {
+      ...body,
+      collectionStatus: 'KEEP',
+    });
+    const creating = await describeCluster(reply.json.data.clusterId);
+    expect(creating).toMatchObject({
+      status: 'CREATING',
+      connectAddress: '',
+      privateLinkAddress: '',
+    });
+    expect(await sim().endpoint(reply.json.data.clusterId)).toBe('');
+  });
+
   it('gets an endpoint once RUNNING, listing the backup’s collections with their rows, for db_admin and the API key', async () => {
     const reply = await api(`/v2/clusters/${CLUSTER}/backups/${CLUSTER_BACKUP}/restoreCluster`, {
       ...body,
       collectionStatus: 'KEEP',
     });
     const { clusterId, username, password, jobId } = reply.json.data;
-    expect((await describeCluster(clusterId)).connectAddress).toBe('');
-    expect(await sim().endpoint(clusterId)).toBe('');
     await jobEnded(jobId);
     const cluster = await describeCluster(clusterId);
     expect(cluster.status).toBe('RUNNING');
