@@ -274,9 +274,11 @@ export function newPassword(): string {
 /** Undocumented: a cluster whose restore job FAILED or was CANCELED shows as DELETED. */
 export const CLUSTER_STATUS_AFTER_FAILED_RESTORE = 'DELETED';
 
-/** Undocumented: restoreCluster with `collectionStatus: KEEP` leaves every collection loaded
+/** Undocumented: whether restoreCluster leaves the collections loaded. `KEEP` loads every one
  *  (backups here do not record load states); `RELEASE` leaves them all released. */
-export const KEEP_MEANS_LOADED = true;
+export function loadedAfterClusterRestore(collectionStatus: 'KEEP' | 'RELEASE'): boolean {
+  return collectionStatus === 'KEEP';
+}
 
 /**
  * Undocumented: the spelling of the restore fields when only one spelling of the contested ones
@@ -337,19 +339,14 @@ export const MILVUS_ERR = {
  *  Unknown request fields are ignored (Go's JSON decoding); an empty body reads as `{}`. */
 export const DEFAULT_DATABASE = 'default';
 
-/**
- * Undocumented: a collection being restored is not on the endpoint (not listed, `has` false)
- * until its job is SUCCESSFUL; it then has the row count the backup recorded. A FAILED or
- * CANCELED restore leaves no collection (a database it created stays, empty). Collections are
- * listed in the order they were made.
- */
-export const RESTORE_VISIBLE_AFTER_SUCCESS = true;
-
-/**
- * Undocumented: a backup records its collections' row counts when it is requested (not when its
- * job ends). Describe backup does not show them (no published field); `sim.backups()` does.
- */
-export const BACKUP_RECORDS_ROW_COUNTS_AT_REQUEST = true;
+// Undocumented, decided in state.ts (settle, liveNames): a collection being restored is not on
+// the endpoint (not listed, `has` false) until its job is SUCCESSFUL; it then has the row count
+// the backup recorded. A FAILED or CANCELED restore leaves no collection (a database it created
+// stays, empty). Collections are listed in the order they were made.
+//
+// Undocumented, decided in state.ts (countRows): a backup records its collections' row counts
+// when it is requested, not when its job ends. Describe backup does not show them (no published
+// field); `sim.backups()` does.
 
 /** Undocumented: connectAddress and privateLinkAddress are empty strings while a cluster is not
  *  RUNNING, and both empty for a cluster with no address at all (endpoint mode `none`). */

@@ -11,12 +11,12 @@ import {
   CLUSTER_STATUS_AFTER_FAILED_RESTORE,
   DEFAULT_RESTORED_STATUS,
   ERR,
-  KEEP_MEANS_LOADED,
   PAGE_SIZE,
   RESTORE_CREATES_DATABASE,
   RESTORE_ERR,
   honouredRestoreFields,
   isoSeconds,
+  loadedAfterClusterRestore,
   newClusterId,
   newPassword,
 } from './quirks.ts';
@@ -198,7 +198,7 @@ export function restoreCluster(
   const job = state.startRestoreJob(clusterId, backupId, now);
   const newId = newClusterId();
   const password = newPassword();
-  const loaded = input.collectionStatus === 'KEEP' && KEEP_MEANS_LOADED;
+  const loaded = loadedAfterClusterRestore(input.collectionStatus);
   const databases: Record<string, string[]> = {};
   const released: Record<string, string[]> = {};
   for (const c of backup.collections) {
