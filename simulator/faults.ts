@@ -1,5 +1,18 @@
 // Fault injection: a queue of faults, each used for the next `times` requests of its route.
-import type { Fault, RouteName } from './scenario.ts';
+import { DATA_ROUTES } from './scenario.ts';
+import type { DataRouteName, Fault, RouteName } from './scenario.ts';
+
+/** Whether the fault hits a request of `route` (to the endpoint of `clusterId`, if any). */
+function hits(
+  fault: Fault,
+  route: RouteName | DataRouteName,
+  clusterId: string | undefined,
+): boolean {
+  const endpoint = DATA_ROUTES.includes(route as never);
+  const routeMatches = fault.route === route || fault.route === (endpoint ? 'collections*' : '*');
+  const wanted = 'clusterId' in fault ? fault.clusterId : undefined;
+  return routeMatches && (wanted === undefined || wanted === clusterId);
+}
 
 interface Pending {
   fault: Fault;
@@ -13,10 +26,13 @@ export class FaultQueue {
     for (const fault of faults) this.pending.push({ fault, remaining: fault.times ?? 1 });
   }
 
-  /** The first queued fault for this route ('*' matches every API route), used up once. */
-  take(route: RouteName | 'unknown'): Fault | undefined {
+  /**
+   * The first queued fault for this route, used up once: '*' matches every control-plane route,
+   * 'collections*' every endpoint route; a fault with a clusterId only that cluster's endpoint.
+   */
+  take(route: RouteName | DataRouteName | 'unknown', clusterId?: string): Fault | undefined {
     if (route === 'unknown') return undefined;
-    const i = this.pending.findIndex((p) => p.fault.route === '*' || p.fault.route === route);
+    const i = this.pending.findIndex((p) => hits(p.fault, route, clusterId));
     const hit = this.pending[i];
     if (!hit) return undefined;
     hit.remaining -= 1;

@@ -11,7 +11,7 @@ import {
   listCount,
 } from './quirks.ts';
 import type { ApiError } from './quirks.ts';
-import { allCollections } from './state.ts';
+import { allCollections, liveNames } from './state.ts';
 import type { DbCollections, SimBackup, SimState } from './state.ts';
 import type { Cluster } from './scenario.ts';
 
@@ -133,7 +133,10 @@ function pickCollections(cluster: Cluster, dbCollections: unknown): DbCollection
   if (!Array.isArray(names) || names.length === 0 || !names.every(isNonEmptyString)) {
     return ERR.param('collectionNames');
   }
-  const existing = Object.hasOwn(cluster.databases, dbName) ? cluster.databases[dbName] : undefined;
+  // Names taken by restores still running are no collections yet.
+  const existing = Object.hasOwn(cluster.databases, dbName)
+    ? liveNames(cluster, dbName)
+    : undefined;
   if (!existing) return ERR.unknownDatabase(dbName);
   const missing = names.find((n) => !existing.includes(n));
   if (missing !== undefined) return ERR.unknownCollection(missing);

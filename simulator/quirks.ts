@@ -273,3 +273,114 @@ export function newPassword(): string {
 
 /** Undocumented: a cluster whose restore job FAILED or was CANCELED shows as DELETED. */
 export const CLUSTER_STATUS_AFTER_FAILED_RESTORE = 'DELETED';
+
+/** Undocumented: whether restoreCluster leaves the collections loaded. `KEEP` loads every one
+ *  (backups here do not record load states); `RELEASE` leaves them all released. */
+export function loadedAfterClusterRestore(collectionStatus: 'KEEP' | 'RELEASE'): boolean {
+  return collectionStatus === 'KEEP';
+}
+
+/**
+ * Undocumented: the spelling of the restore fields when only one spelling of the contested ones
+ * is honoured (scenario `restoreFieldSpelling` `dest` or `target`). `destClusterId` and
+ * `destDbName` are spelled so on every public page and are always honoured; the contested
+ * `CollectionName` and `CollectionStatus` are honoured in the chosen spelling only. Every other
+ * `dest*`/`target*` field (the other spelling, `targetClusterId`, `targetDbName`) is then
+ * ignored or refused (scenario `otherSpelling`). With both spellings (the default) all are read.
+ */
+export function honouredRestoreFields(spelling: 'dest' | 'target'): readonly string[] {
+  return [
+    'destClusterId',
+    'destDbName',
+    `${spelling}CollectionName`,
+    `${spelling}CollectionStatus`,
+  ];
+}
+
+/** Undocumented: the status a restored collection gets when the request names none. */
+export const DEFAULT_RESTORED_STATUS = 'UNLOADED';
+
+// ---- The cluster's own endpoint (Milvus REST v2) ------------------------------------------------
+
+/**
+ * Error replies of the endpoint, as Milvus' REST v2 gives them (merr codes and wordings from the
+ * Milvus source): HTTP 200 with a non-zero code, except authentication (HTTP 401, code 1800).
+ * Zilliz Cloud may front the endpoint with its own wording: clients must go by `code`.
+ */
+export const MILVUS_ERR = {
+  /** Milvus' auth middleware: no token, a wrong one, or the API key on a BYOC cluster. */
+  needAuthenticate: { code: 1800, message: "user hasn't authenticated", httpStatus: 401 },
+  /** A body that is not a JSON object, or a field of the wrong type. */
+  incorrectFormat: (detail: string): ApiError => ({
+    code: 1801,
+    message: `can only accept json format request, error: ${detail}`,
+  }),
+  /** `collectionName` missing or empty (gin's `required` binding). */
+  missingCollectionName: {
+    code: 1802,
+    message:
+      "missing required parameters, error: Key: 'CollectionNameReq.CollectionName' Error:Field validation for 'CollectionName' failed on the 'required' tag",
+  },
+  /** merr.ErrCollectionNotFound, wrapped with the database as Milvus 2.4+ does. */
+  collectionNotFound: (dbName: string, name: string): ApiError => ({
+    code: 100,
+    message: `collection not found[database=${dbName}][collection=${name}]`,
+  }),
+  /** merr.ErrDatabaseNotFound: every route, `has` included, refuses an unknown database. */
+  databaseNotFound: (dbName: string): ApiError => ({
+    code: 800,
+    message: `database not found[database=${dbName}]`,
+  }),
+  /** An unknown path (gin answers 404). */
+  notFound: { code: 404, message: '404 page not found', httpStatus: 404 },
+} as const;
+
+/** Milvus: the `default` database always exists, even when the scenario lists none by that name.
+ *  Unknown request fields are ignored (Go's JSON decoding); an empty body reads as `{}`. */
+export const DEFAULT_DATABASE = 'default';
+
+// Undocumented, decided in state.ts (settle, liveNames): a collection being restored is not on
+// the endpoint (not listed, `has` false) until its job is SUCCESSFUL; it then has the row count
+// the backup recorded. A FAILED or CANCELED restore leaves no collection (a database it created
+// stays, empty). Collections are listed in the order they were made.
+//
+// Undocumented, decided in state.ts (countRows): a backup records its collections' row counts
+// when it is requested, not when its job ends. Describe backup does not show them (no published
+// field); `sim.backups()` does.
+
+/** Undocumented: connectAddress and privateLinkAddress are empty strings while a cluster is not
+ *  RUNNING, and both empty for a cluster with no address at all (endpoint mode `none`). */
+export const ADDRESS_WHILE_NOT_RUNNING = '';
+
+/** A private link address that never resolves (`.invalid`, RFC 6761), shaped like Zilliz's. */
+export function privateLinkAddress(clusterId: string, regionId: string): string {
+  return `https://${clusterId}.privatelink.${regionId}.vectordb.zillizcloud.invalid:19530`;
+}
+
+/** Undocumented fields of a describe reply (the schema of every simulated collection). */
+export function describeExtras(loaded: boolean): Record<string, unknown> {
+  return {
+    autoId: false,
+    consistencyLevel: 'Bounded',
+    description: '',
+    enableDynamicField: true,
+    fields: [
+      { name: 'id', type: 'Int64', primaryKey: true, autoId: false, partitionKey: false, id: 100 },
+      {
+        name: 'vector',
+        type: 'FloatVector',
+        primaryKey: false,
+        autoId: false,
+        partitionKey: false,
+        id: 101,
+        params: [{ key: 'dim', value: '768' }],
+      },
+    ],
+    indexes: [{ fieldName: 'vector', indexName: 'vector', metricType: 'COSINE' }],
+    load: loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad',
+    partitionsNum: 1,
+    shardsNum: 1,
+    aliases: [],
+    properties: [],
+  };
+}

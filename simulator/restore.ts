@@ -1,26 +1,77 @@
 // The restore action's endpoints: Restore collection backup, Restore cluster backup, List
-// clusters and Describe cluster. Both spellings of the contested restore fields (`dest*` from the
-// OpenAPI source, `target*` from one rendering of the reference; `projectId` and the older
-// `targetProjectId`) are accepted.
+// clusters and Describe cluster. By default both spellings of the contested restore fields
+// (`dest*` from the OpenAPI source, `target*` from one rendering of the reference; `projectId`
+// and the older `targetProjectId`) are accepted; a scenario can make Restore collection honour
+// only one spelling and ignore or refuse the other (see quirks.ts honouredRestoreFields).
 import { fail, isRecord, ok, type ApiReply } from './handlers.ts';
 
 type Json = Record<string, unknown>;
 import {
+  ADDRESS_WHILE_NOT_RUNNING,
   CLUSTER_STATUS_AFTER_FAILED_RESTORE,
+  DEFAULT_RESTORED_STATUS,
   ERR,
   PAGE_SIZE,
   RESTORE_CREATES_DATABASE,
   RESTORE_ERR,
+  honouredRestoreFields,
   isoSeconds,
+  loadedAfterClusterRestore,
   newClusterId,
   newPassword,
 } from './quirks.ts';
-import type { Cluster } from './scenario.ts';
+import { DEFAULT_ROW_COUNT } from './scenario.ts';
+import type { Cluster, RestoreFieldSpelling, Scenario } from './scenario.ts';
 import type { SimBackup, SimState } from './state.ts';
 
-/** The field in either spelling: `destX` or `targetX`. */
-function either(input: Json, name: string): unknown {
-  return input[`dest${name}`] ?? input[`target${name}`];
+/** What Describe cluster shows of a cluster's endpoint (see endpoints.ts). */
+export interface ClusterAddress {
+  connectAddress: string;
+  privateLinkAddress: string;
+}
+
+const NO_ADDRESS: ClusterAddress = {
+  connectAddress: ADDRESS_WHILE_NOT_RUNNING,
+  privateLinkAddress: ADDRESS_WHILE_NOT_RUNNING,
+};
+
+/** A restore field (`ClusterId`, `DbName`, `CollectionName`, `CollectionStatus`) as the
+ *  service of this scenario reads it: `destX` or `targetX`, or only the honoured spelling. */
+function targetField(input: Json, name: string, spelling: RestoreFieldSpelling): unknown {
+  if (spelling === 'both') return input[`dest${name}`] ?? input[`target${name}`];
+  const honoured = honouredRestoreFields(spelling);
+  return [`dest${name}`, `target${name}`]
+    .filter((k) => honoured.includes(k))
+    .map((k) => input[k])[0];
+}
+
+/** With one spelling honoured and the other refused: the path of the first field the service
+ *  does not know (a `dest*`/`target*` field outside the honoured ones). */
+function refusedField(input: Json, scenario: Scenario): string | undefined {
+  const spelling = scenario.restoreFieldSpelling;
+  if (spelling === 'both' || scenario.otherSpelling !== 'refuse') return undefined;
+  const honoured = honouredRestoreFields(spelling);
+  const stray = (value: unknown, path: string): string | undefined => {
+    if (!isRecord(value)) return undefined;
+    const key = Object.keys(value).find(
+      (k) => /^(dest|target)[A-Z]/.test(k) && !honoured.includes(k),
+    );
+    return key === undefined ? undefined : `${path}${key}`;
+  };
+  const groups = Array.isArray(input.dbCollections) ? (input.dbCollections as unknown[]) : [];
+  return (
+    stray(input, '') ??
+    groups
+      .flatMap((group, i) => {
+        const entries =
+          isRecord(group) && Array.isArray(group.collections) ? group.collections : [];
+        return [
+          stray(group, `dbCollections[${i}].`),
+          ...entries.map((entry, j) => stray(entry, `dbCollections[${i}].collections[${j}].`)),
+        ];
+      })
+      .find((path) => path !== undefined)
+  );
 }
 
 function name(value: unknown): string | undefined {
@@ -57,8 +108,11 @@ export function restoreCollection(
   const request = restoreRequest(state, clusterId, backupId, body, 'COLLECTION', now);
   if ('httpStatus' in request) return request;
   const { backup, input } = request;
+  const refused = refusedField(input, state.scenario);
+  if (refused !== undefined) return fail(ERR.unknownField(refused));
+  const spelling = state.scenario.restoreFieldSpelling;
 
-  const destClusterId = name(either(input, 'ClusterId'));
+  const destClusterId = name(targetField(input, 'ClusterId', spelling));
   if (!destClusterId) return fail(RESTORE_ERR.param('destClusterId'));
   const dest = state.cluster(destClusterId);
   if (!dest) return fail(ERR.unknownCluster);
@@ -75,7 +129,7 @@ export function restoreCollection(
   }
   const group = groups[0];
   const dbName = name(group.dbName) ?? 'default';
-  const destDbName = name(either(group, 'DbName')) ?? dbName;
+  const destDbName = name(targetField(group, 'DbName', spelling)) ?? dbName;
   const entries = group.collections;
   if (!Array.isArray(entries) || entries.length !== 1 || !isRecord(entries[0])) {
     return fail(RESTORE_ERR.param('collections (exactly one collection per call)'));
@@ -83,8 +137,8 @@ export function restoreCollection(
   const entry = entries[0];
   const collectionName = name(entry.collectionName);
   if (!collectionName) return fail(RESTORE_ERR.param('collectionName'));
-  const destName = name(either(entry, 'CollectionName')) ?? collectionName;
-  const status = either(entry, 'CollectionStatus') ?? 'UNLOADED';
+  const destName = name(targetField(entry, 'CollectionName', spelling)) ?? collectionName;
+  const status = targetField(entry, 'CollectionStatus', spelling) ?? DEFAULT_RESTORED_STATUS;
   if (status !== 'LOADED' && status !== 'UNLOADED') {
     return fail(RESTORE_ERR.param('destCollectionStatus'));
   }
@@ -98,9 +152,16 @@ export function restoreCollection(
     : undefined;
   if (!existing && !RESTORE_CREATES_DATABASE) return fail(ERR.unknownDatabase(destDbName));
   if (existing?.includes(destName)) return fail(RESTORE_ERR.targetExists(destName, destDbName));
-  // The target collection exists from the moment the restore starts.
-  dest.databases[destDbName] = [...(existing ?? []), destName];
   const job = state.startRestoreJob(destClusterId, backupId, now);
+  // The target name is taken from the moment the restore starts; the collection exists once the
+  // job has succeeded, with the rows the backup recorded (state.settle).
+  state.startRestoreInto(destClusterId, {
+    dbName: destDbName,
+    collectionName: destName,
+    jobId: job.jobId,
+    rowCount: backup.rowCounts[dbName]?.[collectionName] ?? DEFAULT_ROW_COUNT,
+    loaded: status === 'LOADED',
+  });
   return ok({ jobId: job.jobId });
 }
 
@@ -136,30 +197,53 @@ export function restoreCluster(
 
   const job = state.startRestoreJob(clusterId, backupId, now);
   const newId = newClusterId();
+  const password = newPassword();
+  const loaded = loadedAfterClusterRestore(input.collectionStatus);
   const databases: Record<string, string[]> = {};
-  for (const c of backup.collections) databases[c.dbName] = [...c.collectionNames];
+  const released: Record<string, string[]> = {};
+  for (const c of backup.collections) {
+    databases[c.dbName] = [...c.collectionNames];
+    released[c.dbName] = loaded ? [] : [...c.collectionNames];
+  }
+  // Same project and network as the source: its endpoint mode, BYOC and Milvus version carry
+  // over; only the db_admin user of the reply can sign in (RBAC is not restored).
   state.scenario.clusters[newId] = {
     name: clusterName,
     plan: 'Dedicated',
     regionId: source.regionId,
     projectId,
     databases,
+    rowCounts: structuredClone(backup.rowCounts),
+    released,
+    restoring: [],
     cuSize,
+    endpoint: source.endpoint,
+    byoc: source.byoc,
+    credentials: [`db_admin:${password}`],
+    successCode: source.successCode,
     restoreJobId: job.jobId,
     createdAt: now,
   };
-  return ok({ clusterId: newId, username: 'db_admin', password: newPassword(), jobId: job.jobId });
+  return ok({ clusterId: newId, username: 'db_admin', password, jobId: job.jobId });
 }
 
-function clusterView(state: SimState, clusterId: string, c: Cluster, now: number): Json {
+/** CREATING until the restore job that makes it succeeds, DELETED if it fails, else RUNNING. */
+export function clusterStatus(state: SimState, c: Cluster, now: number): string {
   const job = c.restoreJobId ? state.job(c.restoreJobId, now) : undefined;
-  const status = !job
-    ? 'RUNNING'
-    : job.status === 'SUCCESSFUL'
-      ? 'RUNNING'
-      : job.status === 'FAILED' || job.status === 'CANCELED'
-        ? CLUSTER_STATUS_AFTER_FAILED_RESTORE
-        : 'CREATING';
+  if (!job || job.status === 'SUCCESSFUL') return 'RUNNING';
+  return job.status === 'FAILED' || job.status === 'CANCELED'
+    ? CLUSTER_STATUS_AFTER_FAILED_RESTORE
+    : 'CREATING';
+}
+
+function clusterView(
+  state: SimState,
+  clusterId: string,
+  c: Cluster,
+  address: ClusterAddress,
+  now: number,
+): Json {
+  const status = clusterStatus(state, c, now);
   return {
     clusterId,
     clusterName: c.name,
@@ -169,7 +253,7 @@ function clusterView(state: SimState, clusterId: string, c: Cluster, now: number
     cuType: 'Performance-optimized',
     cuSize: c.cuSize ?? 1,
     status,
-    connectAddress: `https://${clusterId}.${c.regionId}.vectordb.zillizcloud.com:19530`,
+    ...(status === 'RUNNING' ? address : NO_ADDRESS),
     createTime: isoSeconds(c.createdAt ?? 0),
   };
 }
@@ -177,6 +261,7 @@ function clusterView(state: SimState, clusterId: string, c: Cluster, now: number
 export function listClusters(
   state: SimState,
   query: Record<string, string>,
+  addresses: ReadonlyMap<string, ClusterAddress>,
   now: number,
 ): ApiReply {
   const int = (value: string | undefined, fallback: number): number =>
@@ -188,14 +273,19 @@ export function listClusters(
   const currentPage = int(query.currentPage, 1);
   if (!(currentPage >= 1)) return fail(ERR.param('currentPage'));
   const all = Object.entries(state.scenario.clusters).map(([id, c]) =>
-    clusterView(state, id, c, now),
+    clusterView(state, id, c, addresses.get(id) ?? NO_ADDRESS, now),
   );
   const page = all.slice((currentPage - 1) * pageSize, currentPage * pageSize);
   return ok({ count: all.length, currentPage, pageSize, clusters: page });
 }
 
-export function describeCluster(state: SimState, clusterId: string, now: number): ApiReply {
+export function describeCluster(
+  state: SimState,
+  clusterId: string,
+  addresses: ReadonlyMap<string, ClusterAddress>,
+  now: number,
+): ApiReply {
   const cluster = state.cluster(clusterId);
   if (!cluster) return fail(ERR.unknownCluster);
-  return ok(clusterView(state, clusterId, cluster, now));
+  return ok(clusterView(state, clusterId, cluster, addresses.get(clusterId) ?? NO_ADDRESS, now));
 }

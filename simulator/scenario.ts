@@ -1,6 +1,7 @@
 // Scenario: the simulated world (clusters, job timing, outcomes, faults) and its defaults.
 import { DEFAULT_COLLECTIONS_FIELD, DEFAULT_RATE_LIMIT, type CountStyle } from './quirks.ts';
 
+/** Routes of the control plane (api.cloud.zilliz.com). */
 export type RouteName =
   | 'createBackup'
   | 'describeJob'
@@ -11,6 +12,15 @@ export type RouteName =
 /** The restore action's routes (see restore.ts). */
 export type RestoreRouteName =
   'restoreCollection' | 'restoreCluster' | 'listClusters' | 'describeCluster';
+/** Routes of a cluster's own endpoint (Milvus REST v2, see dataplane.ts). */
+export type DataRouteName =
+  'collectionsHas' | 'collectionsList' | 'collectionsDescribe' | 'collectionsGetStats';
+export const DATA_ROUTES: readonly DataRouteName[] = [
+  'collectionsHas',
+  'collectionsList',
+  'collectionsDescribe',
+  'collectionsGetStats',
+];
 export type Plan = 'Dedicated' | 'Serverless' | 'Free';
 export type BackupType = 'CLUSTER' | 'COLLECTION';
 export type CreationMethod = 'MANUAL' | 'AUTO';
@@ -19,6 +29,18 @@ export type JobOutcome = 'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'CANCELING';
 export type JobStatus = 'PENDING' | 'IN_PROGRESS' | JobOutcome;
 export type CollectionsField = 'collections' | 'dbCollections';
 
+/**
+ * How the cluster's own endpoint can be reached. `public`: connectAddress is a real server of
+ * its own on loopback. `privateLinkOnly`: connectAddress empty, privateLinkAddress set to an
+ * address that never resolves. `none`: no address at all. `refused`: connectAddress is a
+ * loopback port nothing listens on.
+ */
+export type EndpointMode = 'public' | 'privateLinkOnly' | 'none' | 'refused';
+
+/** Which spelling of the contested restore fields (`*CollectionName`, `*CollectionStatus`)
+ *  Restore collection honours: both (default), only `dest*` or only `target*`. */
+export type RestoreFieldSpelling = 'both' | 'dest' | 'target';
+
 export interface ClusterInput {
   name: string;
   plan?: Plan;
@@ -26,8 +48,28 @@ export interface ClusterInput {
   projectId?: string;
   /** database name → collection names */
   databases?: Record<string, string[]>;
+  /** database name → collection name → row count; a collection left out has DEFAULT_ROW_COUNT. */
+  rowCounts?: Record<string, Record<string, number>>;
   /** Size in CUs (default 1). */
   cuSize?: number;
+  /** How its endpoint is reached (default `public`). */
+  endpoint?: EndpointMode;
+  /** A BYOC cluster: its endpoint refuses the API key (401), only username:password works. */
+  byoc?: boolean;
+  /** `username:password` tokens its endpoint accepts (default none: only the API key). */
+  credentials?: string[];
+  /** `code` of a successful endpoint reply: 0, or 200 as older Milvus versions answered. */
+  successCode?: 0 | 200;
+}
+
+/** A collection being restored: its name is taken from the start, it exists once the job
+ *  succeeds (with these rows), and it is gone if the job fails. */
+export interface RestoringCollection {
+  dbName: string;
+  collectionName: string;
+  jobId: string;
+  rowCount: number;
+  loaded: boolean;
 }
 
 export interface Cluster {
@@ -35,8 +77,19 @@ export interface Cluster {
   plan: Plan;
   regionId: string;
   projectId: string;
+  /** database name → collection names, names taken by restores still running included. */
   databases: Record<string, string[]>;
+  /** database name → collection name → row count (collections that exist). */
+  rowCounts: Record<string, Record<string, number>>;
+  /** database name → collections that are not loaded (released). */
+  released: Record<string, string[]>;
+  /** Restores into this cluster whose job has not ended yet. */
+  restoring: RestoringCollection[];
   cuSize?: number;
+  endpoint: EndpointMode;
+  byoc: boolean;
+  credentials: string[];
+  successCode: 0 | 200;
   /** Set for a cluster made by Restore cluster: CREATING until this job has succeeded. */
   restoreJobId?: string;
   createdAt?: number;
@@ -56,6 +109,8 @@ export interface ExistingBackup {
   ageMs?: number;
   /** What it holds (default: the whole cluster, or the first collection for COLLECTION). */
   collections?: { dbName: string; collectionNames: string[] }[];
+  /** Rows it recorded per database and collection (default: the cluster's counts now). */
+  rowCounts?: Record<string, Record<string, number>>;
 }
 
 /** Text added to string fields of every API reply (a hostile or broken server). */
@@ -79,21 +134,25 @@ export interface GeneratedBackups {
 /** At most `perSecond` requests in any second per endpoint and API key (429 beyond); false: off. */
 export type RateLimit = { perSecond: number } | false;
 
-type FaultRoute = RouteName | '*';
+/** A route; `*`: any control-plane route; `collections*`: any route of a cluster's endpoint. */
+export type FaultRoute = RouteName | DataRouteName | '*' | 'collections*';
 
+/* Every fault hits the next `times` (default 1) requests of its `route`; with `clusterId`, only
+ * requests to that cluster's endpoint (endpoint routes only). */
 export type Fault =
   | {
       route: FaultRoute;
       times?: number;
+      clusterId?: string;
       kind: 'status';
       status: number;
       retryAfter?: string;
       body?: string;
       contentType?: string;
     }
-  | { route: FaultRoute; times?: number; kind: 'nonJson'; status?: number }
-  | { route: FaultRoute; times?: number; kind: 'reset' }
-  | { route: FaultRoute; times?: number; kind: 'hang' }
+  | { route: FaultRoute; times?: number; clusterId?: string; kind: 'nonJson'; status?: number }
+  | { route: FaultRoute; times?: number; clusterId?: string; kind: 'reset' }
+  | { route: FaultRoute; times?: number; clusterId?: string; kind: 'hang' }
   | {
       route: 'createBackup' | 'restoreCollection' | 'restoreCluster' | 'deleteBackup';
       times?: number;
@@ -102,17 +161,25 @@ export type Fault =
   | {
       route: FaultRoute;
       times?: number;
+      clusterId?: string;
       kind: 'businessError';
       code: number;
       message: string;
       httpStatus?: number;
     }
-  | { route: FaultRoute; times?: number; kind: 'delay'; delayMs: number }
+  | { route: FaultRoute; times?: number; clusterId?: string; kind: 'delay'; delayMs: number }
   /**
    * Process the request, then reply HTTP 200 with this exact body (`{"code":0}` …), or with the
    * real reply less the `omit` fields of its data.
    */
-  | { route: FaultRoute; times?: number; kind: 'commitThenReply'; body?: string; omit?: string[] }
+  | {
+      route: FaultRoute;
+      times?: number;
+      clusterId?: string;
+      kind: 'commitThenReply';
+      body?: string;
+      omit?: string[];
+    }
   /**
    * Another workflow's backup (MANUAL unless said) appears as this request arrives; then the
    * request is reset before it is processed, processed and its reply dropped, refused as busy
@@ -121,6 +188,7 @@ export type Fault =
   | {
       route: FaultRoute;
       times?: number;
+      clusterId?: string;
       kind: 'foreignBackup';
       backup: ExistingBackup;
       then?: 'reset' | 'commitThenDrop' | 'busy' | 'process';
@@ -155,6 +223,10 @@ export interface Scenario {
   countStyle: CountStyle;
   /** Text injected into the string fields of every API reply. */
   inject: Injection | undefined;
+  /** Which spelling of the contested restore fields Restore collection honours. */
+  restoreFieldSpelling: RestoreFieldSpelling;
+  /** With one spelling honoured: the other one is ignored (as if absent) or refused. */
+  otherSpelling: 'ignore' | 'refuse';
 }
 
 export interface ScenarioInput {
@@ -176,6 +248,8 @@ export interface ScenarioInput {
   generateBackups?: GeneratedBackups;
   countStyle?: CountStyle;
   inject?: Injection;
+  restoreFieldSpelling?: RestoreFieldSpelling;
+  otherSpelling?: 'ignore' | 'refuse';
 }
 
 export const DEFAULT_API_KEY = 'sim-key-0123456789abcdef';
@@ -183,6 +257,25 @@ export const DEFAULT_CLUSTER_ID = 'in01-3e5ad8adc38a1b2';
 export const SERVERLESS_CLUSTER_ID = 'in03-5e2b7f0a9c4d1e6';
 export const DEFAULT_PROJECT_ID = 'proj-4487580fcfe2c8a4391686';
 export const DEFAULT_REGION_ID = 'aws-us-west-2';
+/** Rows of a collection whose count the scenario does not give. */
+export const DEFAULT_ROW_COUNT = 1000;
+
+/** A cluster's collections, with every other setting at its default. */
+function clusterDefaults(
+  databases: Record<string, string[]>,
+  rowCounts: Record<string, Record<string, number>>,
+): Omit<Cluster, 'name' | 'plan' | 'regionId' | 'projectId'> {
+  return {
+    databases,
+    rowCounts,
+    released: {},
+    restoring: [],
+    endpoint: 'public',
+    byoc: false,
+    credentials: [],
+    successCode: 0,
+  };
+}
 
 export function defaultScenario(): Scenario {
   return {
@@ -193,14 +286,20 @@ export function defaultScenario(): Scenario {
         plan: 'Dedicated',
         regionId: DEFAULT_REGION_ID,
         projectId: DEFAULT_PROJECT_ID,
-        databases: { default: ['orders', 'items', 'users'], shop: ['orders', 'items'] },
+        ...clusterDefaults(
+          { default: ['orders', 'items', 'users'], shop: ['orders', 'items'] },
+          {
+            default: { orders: 120_000, items: 3_400, users: 560 },
+            shop: { orders: 80_000, items: 1_200 },
+          },
+        ),
       },
       [SERVERLESS_CLUSTER_ID]: {
         name: 'Serverless-01',
         plan: 'Serverless',
         regionId: 'gcp-us-west1',
         projectId: DEFAULT_PROJECT_ID,
-        databases: { default: ['docs'] },
+        ...clusterDefaults({ default: ['docs'] }, { default: { docs: 250 } }),
       },
     },
     jobDurationMs: 3000,
@@ -217,7 +316,25 @@ export function defaultScenario(): Scenario {
     rateLimit: DEFAULT_RATE_LIMIT,
     countStyle: 'total',
     inject: undefined,
+    restoreFieldSpelling: 'both',
+    otherSpelling: 'ignore',
   };
+}
+
+/** Row counts of every collection in `databases`: given, else as before, else the default. */
+function fillRowCounts(
+  databases: Record<string, string[]>,
+  given: Record<string, Record<string, number>> | undefined,
+  prev: Record<string, Record<string, number>> | undefined,
+): Record<string, Record<string, number>> {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const [db, names] of Object.entries(databases)) {
+    counts[db] = {};
+    for (const name of names) {
+      counts[db][name] = given?.[db]?.[name] ?? prev?.[db]?.[name] ?? DEFAULT_ROW_COUNT;
+    }
+  }
+  return counts;
 }
 
 /** Settings replace; clusters merge by id; existingBackups and faults append. */
@@ -225,13 +342,29 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
   const clusters = { ...base.clusters };
   for (const [id, c] of Object.entries(input.clusters ?? {})) {
     const prev = clusters[id];
+    // A copy: restores change it, and the caller's scenario may start the next simulator.
+    const databases = structuredClone(c.databases ?? prev?.databases ?? { default: [] });
+    for (const [db, names] of Object.entries(c.rowCounts ?? {})) {
+      const missing = Object.keys(names).find((n) => !databases[db]?.includes(n));
+      if (missing !== undefined) {
+        throw new Error(`scenario.clusters.${id}.rowCounts: ${db}.${missing} is not in databases`);
+      }
+    }
     clusters[id] = {
+      ...prev,
       name: c.name,
       plan: c.plan ?? prev?.plan ?? 'Dedicated',
       regionId: c.regionId ?? prev?.regionId ?? DEFAULT_REGION_ID,
       projectId: c.projectId ?? prev?.projectId ?? DEFAULT_PROJECT_ID,
-      databases: c.databases ?? prev?.databases ?? { default: [] },
+      databases,
+      rowCounts: fillRowCounts(databases, c.rowCounts, prev?.rowCounts),
+      released: c.databases ? {} : (prev?.released ?? {}),
+      restoring: c.databases ? [] : (prev?.restoring ?? []),
       cuSize: c.cuSize ?? prev?.cuSize,
+      endpoint: c.endpoint ?? prev?.endpoint ?? 'public',
+      byoc: c.byoc ?? prev?.byoc ?? false,
+      credentials: [...(c.credentials ?? prev?.credentials ?? [])],
+      successCode: c.successCode ?? prev?.successCode ?? 0,
     };
   }
   return {
@@ -251,6 +384,8 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     rateLimit: input.rateLimit ?? base.rateLimit,
     countStyle: input.countStyle ?? base.countStyle,
     inject: input.inject ?? base.inject,
+    restoreFieldSpelling: input.restoreFieldSpelling ?? base.restoreFieldSpelling,
+    otherSpelling: input.otherSpelling ?? base.otherSpelling,
   };
 }
 
@@ -277,7 +412,36 @@ const ROUTES: readonly string[] = [
   'describeCluster',
   'deleteBackup',
   '*',
+  ...DATA_ROUTES,
+  'collections*',
 ];
+const ENDPOINT_MODES: readonly string[] = ['public', 'privateLinkOnly', 'none', 'refused'];
+const SPELLINGS: readonly string[] = ['both', 'dest', 'target'];
+
+function checkCluster(id: string, value: unknown): void {
+  const c = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const where = `scenario.clusters.${id}`;
+  if (typeof c.name !== 'string') throw new Error(`${where}.name must be a string`);
+  if (c.endpoint !== undefined && !ENDPOINT_MODES.includes(String(c.endpoint))) {
+    throw new Error(`${where}.endpoint must be one of ${ENDPOINT_MODES.join(', ')}`);
+  }
+  const credentials = c.credentials;
+  if (
+    credentials !== undefined &&
+    !(Array.isArray(credentials) && credentials.every((t) => /^[^:]+:./.test(String(t))))
+  ) {
+    throw new Error(`${where}.credentials must be a list of "username:password"`);
+  }
+  if (c.successCode !== undefined && c.successCode !== 0 && c.successCode !== 200) {
+    throw new Error(`${where}.successCode must be 0 or 200`);
+  }
+  for (const counts of Object.values((c.rowCounts ?? {}) as Record<string, unknown>)) {
+    const bad = Object.values((counts ?? {}) as Record<string, unknown>).find(
+      (n) => !(Number.isInteger(n) && (n as number) >= 0),
+    );
+    if (bad !== undefined) throw new Error(`${where}.rowCounts: counts must be integers >= 0`);
+  }
+}
 
 /** Light shape check for scenarios that arrive as JSON (file, admin route); throws on nonsense. */
 export function checkScenarioInput(value: unknown): ScenarioInput {
@@ -298,11 +462,17 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     if (typeof s.clusters !== 'object' || s.clusters === null) {
       throw new Error('scenario.clusters must be an object');
     }
-    for (const [id, c] of Object.entries(s.clusters)) {
-      if (typeof (c as { name?: unknown } | null)?.name !== 'string') {
-        throw new Error(`scenario.clusters.${id}.name must be a string`);
-      }
-    }
+    for (const [id, c] of Object.entries(s.clusters)) checkCluster(id, c);
+  }
+  if (s.restoreFieldSpelling !== undefined && !SPELLINGS.includes(String(s.restoreFieldSpelling))) {
+    throw new Error(`scenario.restoreFieldSpelling must be one of ${SPELLINGS.join(', ')}`);
+  }
+  if (
+    s.otherSpelling !== undefined &&
+    s.otherSpelling !== 'ignore' &&
+    s.otherSpelling !== 'refuse'
+  ) {
+    throw new Error('scenario.otherSpelling must be ignore or refuse');
   }
   for (const o of (Array.isArray(s.restoreOutcomes) ? s.restoreOutcomes : []) as unknown[]) {
     if (!OUTCOMES.includes(String(o))) {
@@ -331,6 +501,12 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     }
     if (f.times !== undefined && !(typeof f.times === 'number' && f.times >= 1)) {
       throw new Error(`invalid fault ${JSON.stringify(f)}: times must be >= 1`);
+    }
+    const endpointRoute = f.route === 'collections*' || DATA_ROUTES.includes(f.route as never);
+    if (f.clusterId !== undefined && !(typeof f.clusterId === 'string' && endpointRoute)) {
+      throw new Error(
+        `invalid fault ${JSON.stringify(f)}: clusterId is a string, for endpoint routes only`,
+      );
     }
   }
   return s as ScenarioInput;

@@ -1,27 +1,54 @@
-// HTTP front of the simulator: routing, auth, envelope, request log, faults, admin routes.
+// HTTP front of the simulator: routing, auth, envelope, request log, faults, admin routes; the
+// same handling for the control plane and for every cluster's own endpoint (endpoints.ts).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DATA_PATHS, dataPlane } from './dataplane.ts';
 import { deleteBackup } from './delete.ts';
+import { ClusterEndpoints } from './endpoints.ts';
 import { FaultQueue, faultReply } from './faults.ts';
 import { createBackup, describeBackup, describeJob, fail, listBackups } from './handlers.ts';
 import type { ApiReply } from './handlers.ts';
-import { describeCluster, listClusters, restoreCluster, restoreCollection } from './restore.ts';
-import { ERR, faultCarriesRequestId, newRequestId } from './quirks.ts';
+import {
+  clusterStatus,
+  describeCluster,
+  listClusters,
+  restoreCluster,
+  restoreCollection,
+} from './restore.ts';
+import type { ClusterAddress } from './restore.ts';
+import {
+  DEFAULT_DATABASE,
+  ERR,
+  MILVUS_ERR,
+  faultCarriesRequestId,
+  newRequestId,
+} from './quirks.ts';
 import { RateLimiter } from './throttle.ts';
 import { checkScenarioInput } from './scenario.ts';
-import type { Cluster, Fault, Injection, RouteName, ScenarioInput } from './scenario.ts';
+import type {
+  Cluster,
+  DataRouteName,
+  Fault,
+  Injection,
+  RouteName,
+  ScenarioInput,
+} from './scenario.ts';
 import { SimState } from './state.ts';
-import type { SimBackup, SimJob } from './state.ts';
+import type { SimBackup, SimCollection, SimJob } from './state.ts';
 
 export type {
   Cluster,
   ClusterInput,
+  DataRouteName,
+  EndpointMode,
   ExistingBackup,
   Fault,
+  FaultRoute,
   Injection,
   JobOutcome,
   JobStatus,
+  RestoreFieldSpelling,
   RouteName,
   Scenario,
   ScenarioInput,
@@ -30,10 +57,11 @@ export {
   DEFAULT_API_KEY,
   DEFAULT_CLUSTER_ID,
   DEFAULT_PROJECT_ID,
+  DEFAULT_ROW_COUNT,
   SERVERLESS_CLUSTER_ID,
 } from './scenario.ts';
-export type { SimBackup, SimJob } from './state.ts';
-export { ERR } from './quirks.ts';
+export type { RowCounts, SimBackup, SimCollection, SimJob } from './state.ts';
+export { ERR, MILVUS_ERR } from './quirks.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -43,7 +71,9 @@ export interface RecordedRequest {
   /** Parsed JSON, the raw string when it is not JSON, undefined when empty. */
   body: unknown;
   receivedAt: number;
-  route: RouteName | 'unknown';
+  route: RouteName | DataRouteName | 'unknown';
+  /** Set for requests to a cluster's own endpoint: that cluster. */
+  clusterId?: string;
   /** HTTP status sent; undefined when no reply was sent (reset, hang, commitThenDrop). */
   status?: number;
   /** Kind of the fault that hit this request. */
@@ -59,6 +89,18 @@ export interface Simulator {
   jobs(): SimJob[];
   /** Every cluster by id, including those made by Restore cluster. */
   clusters(): Record<string, Cluster>;
+  /** What the cluster's endpoint lists in the database (default `default`), with row counts;
+   *  restores still running left out. Throws for an unknown cluster or database. */
+  collections(clusterId: string, dbName?: string): SimCollection[];
+  /** Creates a collection on the cluster or changes it (rows; loaded unless `loaded: false`). */
+  putCollection(
+    clusterId: string,
+    collection: { dbName?: string; collectionName: string; rowCount: number; loaded?: boolean },
+  ): void;
+  /** Drops a collection from the cluster, as someone working on the cluster would. */
+  dropCollection(clusterId: string, collectionName: string, dbName?: string): void;
+  /** The connectAddress Describe cluster reports now ('' when it reports none). */
+  endpoint(clusterId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -69,8 +111,16 @@ export interface StartOptions {
 }
 
 interface Match {
-  route: RouteName;
+  route: RouteName | DataRouteName;
   params: string[];
+}
+
+/** Where a request arrived: the control plane, or the endpoint of one cluster. */
+interface Front {
+  /** The cluster whose endpoint this is; undefined for the control plane. */
+  clusterId?: string;
+  match(method: string, path: string): Match | undefined;
+  call(match: Match | undefined, rec: RecordedRequest, req: IncomingMessage): Promise<ApiReply>;
 }
 
 const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
@@ -100,6 +150,12 @@ const ROUTES: { method: string; pattern: RegExp; route: RouteName }[] = [
     route: 'deleteBackup',
   },
 ];
+
+/** The endpoint's routes: POST only, exact paths. */
+function matchDataRoute(method: string, path: string): Match | undefined {
+  const route = method === 'POST' && Object.hasOwn(DATA_PATHS, path) ? DATA_PATHS[path] : undefined;
+  return route && { route, params: [] };
+}
 
 function matchRoute(method: string, path: string): Match | undefined {
   for (const r of ROUTES) {
@@ -182,6 +238,9 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const requests: RecordedRequest[] = [];
   const delays = new Set<() => void>();
   const host = options.host ?? '127.0.0.1';
+  const endpoints = new ClusterEndpoints(host, (clusterId, req, res) =>
+    serve(endpointFront(clusterId), req, res),
+  );
   let closing: Promise<void> | undefined;
   let closed = false;
 
@@ -191,10 +250,24 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     faults.add(input.faults ?? []);
   }
 
-  function api(match: Match | undefined, rec: RecordedRequest, req: IncomingMessage): ApiReply {
+  /** Describe cluster's addresses of every cluster now (RUNNING ones' servers started). */
+  async function addresses(now: number): Promise<Map<string, ClusterAddress>> {
+    const running = Object.entries(state.scenario.clusters).filter(
+      ([, c]) => clusterStatus(state, c, now) === 'RUNNING',
+    );
+    const found = await Promise.all(running.map(([id, c]) => endpoints.address(id, c)));
+    return new Map(running.map(([id], i) => [id, found[i] as ClusterAddress]));
+  }
+
+  async function api(
+    match: Match | undefined,
+    rec: RecordedRequest,
+    req: IncomingMessage,
+  ): Promise<ApiReply> {
     if (!match) return fail(ERR.notFound);
     if (!isAuthorized(req, state.scenario.apiKey)) return fail(ERR.apiKey);
     const now = Date.now();
+    state.settle(now);
     const [a = '', b = ''] = match.params;
     switch (match.route) {
       case 'createBackup':
@@ -210,12 +283,29 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       case 'restoreCluster':
         return restoreCluster(state, a, b, rec.body, now);
       case 'listClusters':
-        return listClusters(state, rec.query, now);
+        return listClusters(state, rec.query, await addresses(now), now);
       case 'describeCluster':
-        return describeCluster(state, a, now);
+        return describeCluster(state, a, await addresses(now), now);
       case 'deleteBackup':
         return deleteBackup(state, a, b, now);
+      default:
+        return fail(ERR.notFound); // an endpoint route sent to the control plane
     }
+  }
+
+  const controlPlane: Front = { match: matchRoute, call: api };
+
+  function endpointFront(clusterId: string): Front {
+    return {
+      clusterId,
+      match: matchDataRoute,
+      call: async (match, rec, req) => {
+        if (!match) return fail(MILVUS_ERR.notFound);
+        state.settle(Date.now());
+        const route = match.route as DataRouteName;
+        return dataPlane(state, clusterId, route, rec.body, req.headers.authorization);
+      },
+    };
   }
 
   function sleep(ms: number): Promise<void> {
@@ -234,7 +324,13 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     const body = await readBody(req);
     if (req.method === 'GET' && path === '/__sim/state') {
       const now = Date.now();
-      sendJson(res, 200, { backups: state.backups(now), jobs: state.jobs(now), requests });
+      state.settle(now);
+      sendJson(res, 200, {
+        backups: state.backups(now),
+        jobs: state.jobs(now),
+        clusters: state.scenario.clusters,
+        requests,
+      });
     } else if (req.method === 'POST' && path === '/__sim/scenario') {
       try {
         if (typeof body === 'string') throw new Error('body is not valid JSON');
@@ -248,12 +344,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (url.pathname.startsWith('/__sim/')) return admin(req, res, url.pathname);
+    if (!front.clusterId && url.pathname.startsWith('/__sim/')) {
+      return admin(req, res, url.pathname);
+    }
 
     const method = req.method ?? 'GET';
-    const match = matchRoute(method, url.pathname);
+    const match = front.match(method, url.pathname);
     const rec: RecordedRequest = {
       method,
       path: url.pathname,
@@ -262,11 +360,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       body: undefined,
       receivedAt: Date.now(),
       route: match?.route ?? 'unknown',
+      ...(front.clusterId === undefined ? {} : { clusterId: front.clusterId }),
     };
     requests.push(rec);
     rec.body = await readBody(req);
 
-    const fault = faults.take(rec.route);
+    const fault = faults.take(rec.route, front.clusterId);
     if (fault) rec.fault = fault.kind;
     let after: Fault['kind'] | 'busy' | undefined = fault?.kind;
     if (fault?.kind === 'foreignBackup') {
@@ -301,15 +400,17 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         return;
     }
 
+    // The documented rate limit is the control plane's; the endpoint has none of its own here.
     const key = `${rec.route} ${req.headers.authorization}`;
     const limit = state.scenario.rateLimit;
-    const throttled = match && !fault ? throttle.check(limit, key, rec.receivedAt) : undefined;
+    const throttled =
+      match && !fault && !front.clusterId ? throttle.check(limit, key, rec.receivedAt) : undefined;
     if (throttled) {
       rec.status = throttled.status;
       send(res, throttled.status, throttled.headers, throttled.body);
       return;
     }
-    const reply = api(match, rec, req);
+    const reply = await front.call(match, rec, req);
     if (after === 'commitThenDrop') {
       req.socket.destroy();
       return;
@@ -331,12 +432,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     sendJson(res, reply.httpStatus, injection ? inject(reply.body, injection) : reply.body);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+  function serve(front: Front, req: IncomingMessage, res: ServerResponse): void {
+    handle(front, req, res).catch((err: unknown) => {
       console.error('zilliz-simulator: internal error', err);
       sendJson(res, 500, { code: 500, message: `simulator internal error: ${String(err)}` });
     });
-  });
+  }
+
+  const server = createServer((req, res) => serve(controlPlane, req, res));
 
   if (options.scenario) configure(options.scenario);
   await new Promise<void>((resolve, reject) => {
@@ -349,6 +452,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  function knownCluster(clusterId: string): Cluster {
+    const cluster = state.cluster(clusterId);
+    if (!cluster) throw new Error(`unknown cluster ${clusterId}`);
+    return cluster;
+  }
+
   return {
     url,
     get apiKey() {
@@ -358,14 +467,39 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     configure,
     backups: () => state.backups(Date.now()),
     jobs: () => state.jobs(Date.now()),
-    clusters: () => structuredClone(state.scenario.clusters),
+    clusters: () => {
+      state.settle(Date.now());
+      return structuredClone(state.scenario.clusters);
+    },
+    collections(clusterId, dbName = DEFAULT_DATABASE) {
+      knownCluster(clusterId);
+      state.settle(Date.now());
+      const found = state.collections(clusterId, dbName);
+      if (!found) throw new Error(`cluster ${clusterId} has no database ${dbName}`);
+      return found;
+    },
+    putCollection(clusterId, { dbName = DEFAULT_DATABASE, collectionName, rowCount, loaded }) {
+      state.putCollection(clusterId, dbName, { collectionName, rowCount, loaded: loaded ?? true });
+    },
+    dropCollection(clusterId, collectionName, dbName = DEFAULT_DATABASE) {
+      state.dropCollection(clusterId, dbName, collectionName);
+    },
+    async endpoint(clusterId) {
+      const now = Date.now();
+      const cluster = knownCluster(clusterId);
+      if (clusterStatus(state, cluster, now) !== 'RUNNING') return '';
+      return (await endpoints.address(clusterId, cluster)).connectAddress;
+    },
     close() {
       closed = true;
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-        for (const done of [...delays]) done();
-      });
+      closing ??= Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((err) => (err ? reject(err) : resolve()));
+          server.closeAllConnections();
+          for (const done of [...delays]) done();
+        }),
+        endpoints.close(),
+      ]).then(() => undefined);
       return closing;
     },
   };

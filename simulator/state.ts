@@ -2,6 +2,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   BACKUP_STATUS_AFTER_FAILED_JOB,
+  DEFAULT_DATABASE,
   DELETED_BACKUP_STATUS,
   END_TIME_WHILE_RUNNING,
   backupSizeBytes,
@@ -12,7 +13,12 @@ import {
   jobStatusAt,
 } from './quirks.ts';
 import { generateBackups } from './backlog.ts';
-import { DEFAULT_CLUSTER_ID, defaultScenario, mergeScenario } from './scenario.ts';
+import {
+  DEFAULT_CLUSTER_ID,
+  DEFAULT_ROW_COUNT,
+  defaultScenario,
+  mergeScenario,
+} from './scenario.ts';
 import type {
   BackupStatus,
   BackupType,
@@ -21,6 +27,7 @@ import type {
   ExistingBackup,
   JobOutcome,
   JobStatus,
+  RestoringCollection,
   Scenario,
   ScenarioInput,
 } from './scenario.ts';
@@ -28,6 +35,16 @@ import type {
 export interface DbCollections {
   dbName: string;
   collectionNames: string[];
+}
+
+/** database name → collection name → row count */
+export type RowCounts = Record<string, Record<string, number>>;
+
+/** A collection as the cluster's endpoint shows it. */
+export interface SimCollection {
+  collectionName: string;
+  rowCount: number;
+  loaded: boolean;
 }
 
 export interface SimBackup {
@@ -45,6 +62,8 @@ export interface SimBackup {
   expireTime: string;
   collections: DbCollections[];
   crossRegionCopies: { regionId: string }[];
+  /** Rows of each collection when the backup was requested (not shown by Describe backup). */
+  rowCounts: RowCounts;
   /** Set for backups created through the API. */
   jobId?: string;
   createdAt: number;
@@ -88,6 +107,7 @@ interface BackupRecord {
   createdAt: number;
   collections: DbCollections[];
   crossRegionCopies: { regionId: string }[];
+  rowCounts: RowCounts;
   /** Backups with a job follow it; the others use initialStatus and readyAt. */
   jobId?: string;
   availableDelayMs: number;
@@ -106,11 +126,37 @@ function newJobId(): string {
   return id;
 }
 
-/** Every collection of a cluster, grouped by database. */
+/** The collections of a database that exist (restores still running left out); undefined
+ *  when the database does not exist (`default` always does). */
+export function liveNames(cluster: Cluster, dbName: string): string[] | undefined {
+  const names = Object.hasOwn(cluster.databases, dbName) ? cluster.databases[dbName] : undefined;
+  if (!names) return dbName === DEFAULT_DATABASE ? [] : undefined;
+  return names.filter(
+    (n) => !cluster.restoring.some((r) => r.dbName === dbName && r.collectionName === n),
+  );
+}
+
+/** Every collection of a cluster that exists, grouped by database. */
 export function allCollections(cluster: Cluster): DbCollections[] {
-  return Object.entries(cluster.databases)
-    .filter(([, names]) => names.length > 0)
-    .map(([dbName, names]) => ({ dbName, collectionNames: [...names] }));
+  return Object.keys(cluster.databases)
+    .map((dbName) => ({ dbName, collectionNames: liveNames(cluster, dbName) ?? [] }))
+    .filter((c) => c.collectionNames.length > 0);
+}
+
+/** The rows of these collections: as given, else in the cluster now, else DEFAULT_ROW_COUNT. */
+function countRows(
+  cluster: Cluster | undefined,
+  collections: DbCollections[],
+  given?: RowCounts,
+): RowCounts {
+  const counts: RowCounts = {};
+  for (const { dbName, collectionNames } of collections) {
+    const db = (counts[dbName] ??= {});
+    for (const name of collectionNames) {
+      db[name] = given?.[dbName]?.[name] ?? cluster?.rowCounts[dbName]?.[name] ?? DEFAULT_ROW_COUNT;
+    }
+  }
+  return counts;
 }
 
 export class SimState {
@@ -197,6 +243,7 @@ export class SimState {
       createdAt: now,
       collections,
       crossRegionCopies,
+      rowCounts: countRows(this.cluster(clusterId), collections),
       jobId,
       availableDelayMs: s.availableDelayMs,
       initialStatus: 'CREATING',
@@ -220,6 +267,78 @@ export class SimState {
       failureReason: s.restoreFailureReason,
     });
     return jobView(this.jobRecords.get(jobId)!, now);
+  }
+
+  /** A restore into the cluster starts: the target name is taken now (see settle). */
+  startRestoreInto(clusterId: string, restoring: RestoringCollection): void {
+    const cluster = this.cluster(clusterId)!;
+    const names = (cluster.databases[restoring.dbName] ??= []);
+    names.push(restoring.collectionName);
+    cluster.restoring.push(restoring);
+  }
+
+  /**
+   * Brings the collections up to date with the restore jobs that have ended by `now`: a
+   * SUCCESSFUL job's collection exists with the backup's rows; a failed one's name is freed.
+   */
+  settle(now: number): void {
+    for (const cluster of Object.values(this.scenario.clusters)) {
+      cluster.restoring = cluster.restoring.filter((r) => {
+        const status = this.job(r.jobId, now)?.status;
+        if (status === 'SUCCESSFUL') {
+          this.setRows(cluster, r.dbName, r.collectionName, r.rowCount, r.loaded);
+        } else if (status === 'FAILED' || status === 'CANCELED') {
+          const names = cluster.databases[r.dbName] ?? [];
+          cluster.databases[r.dbName] = names.filter((n) => n !== r.collectionName);
+        } else {
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+  /** What the cluster's endpoint lists in a database (undefined: no such database). */
+  collections(clusterId: string, dbName: string): SimCollection[] | undefined {
+    const cluster = this.cluster(clusterId);
+    const names = cluster && liveNames(cluster, dbName);
+    return names?.map((collectionName) => ({
+      collectionName,
+      rowCount: cluster!.rowCounts[dbName]?.[collectionName] ?? 0,
+      loaded: !cluster!.released[dbName]?.includes(collectionName),
+    }));
+  }
+
+  /** Creates the collection, or changes its rows (and load state). */
+  putCollection(clusterId: string, dbName: string, c: SimCollection): void {
+    const cluster = this.cluster(clusterId);
+    if (!cluster) throw new Error(`unknown cluster ${clusterId}`);
+    const names = (cluster.databases[dbName] ??= []);
+    if (!names.includes(c.collectionName)) names.push(c.collectionName);
+    this.setRows(cluster, dbName, c.collectionName, c.rowCount, c.loaded);
+  }
+
+  /** Drops the collection (as if someone had dropped it on the cluster). */
+  dropCollection(clusterId: string, dbName: string, collectionName: string): void {
+    const cluster = this.cluster(clusterId);
+    if (!cluster) throw new Error(`unknown cluster ${clusterId}`);
+    cluster.databases[dbName] = (cluster.databases[dbName] ?? []).filter(
+      (n) => n !== collectionName,
+    );
+    delete cluster.rowCounts[dbName]?.[collectionName];
+    cluster.released[dbName] = (cluster.released[dbName] ?? []).filter((n) => n !== collectionName);
+  }
+
+  private setRows(
+    cluster: Cluster,
+    dbName: string,
+    name: string,
+    rowCount: number,
+    loaded: boolean,
+  ): void {
+    (cluster.rowCounts[dbName] ??= {})[name] = rowCount;
+    const released = (cluster.released[dbName] ?? []).filter((n) => n !== name);
+    cluster.released[dbName] = loaded ? released : [...released, name];
   }
 
   /** An automatic backup starts now and lasts one job duration (no job is visible for it). */
@@ -267,6 +386,7 @@ export class SimState {
       createdAt: now - (spec.ageMs ?? 0),
       collections,
       crossRegionCopies: [],
+      rowCounts: countRows(cluster, collections, spec.rowCounts),
       availableDelayMs: 0,
       initialStatus: spec.status ?? 'AVAILABLE',
       readyAt: spec.finishAfterMs === undefined ? undefined : now + spec.finishAfterMs,
@@ -303,6 +423,7 @@ export class SimState {
       expireTime: expireTime(r.creationMethod, r.createdAt),
       collections: r.collections.map((c) => ({ ...c, collectionNames: [...c.collectionNames] })),
       crossRegionCopies: r.crossRegionCopies.map((c) => ({ ...c })),
+      rowCounts: structuredClone(r.rowCounts),
       ...(r.jobId === undefined ? {} : { jobId: r.jobId }),
       createdAt: r.createdAt,
     };
