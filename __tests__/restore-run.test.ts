@@ -443,7 +443,9 @@ describe('a cluster backup', () => {
     expect(result.failed).toBe(false);
     expect(requests('restoreCluster').map((r) => r.status)).toEqual([503, 200]);
     expect(newClusters()).toHaveLength(1);
-    expect(result.stdout).toContain('List clusters shows no cluster named rollback-1');
+    expect(result.stdout).toContain(
+      'nothing the restore into new cluster rollback-1 would make has appeared, so it is sent again',
+    );
   });
 
   it('retries 429 and 5xx on Restore cluster, List clusters and Describe cluster', async () => {

@@ -30,6 +30,20 @@ export const CLUSTER_CODES: ReadonlySet<number> = new Set([80020, 80021]);
 export const COLLECTION_CODES: ReadonlySet<number> = new Set([90001, 90011]);
 /** The job (96026) or backup asked about is not known. */
 export const NOT_FOUND_CODES: ReadonlySet<number> = new Set([96026]);
+
+/**
+ * Does this answer mean that the backup (or job) asked about does not exist? No code is
+ * documented for an unknown backup: besides the codes above and an HTTP 404, a parameter
+ * refusal (80000) whose message says the thing does not exist counts, and nothing else.
+ */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return (
+    NOT_FOUND_CODES.has(error.code) ||
+    error.httpStatus === 404 ||
+    (error.code === 80000 && /\b(does not exist|not exist|not found)\b/i.test(error.serverMessage))
+  );
+}
 /**
  * The request itself is wrong: no other backup or job can explain the refusal, so it is final.
  * Any other non-zero code (40003, 96038 "Failed to create backup. %s" …) may be the API's

@@ -81,8 +81,17 @@ export interface RestoreEndpoints {
     backupId: string,
     restore: CollectionRestore,
   ): Promise<StartedRestore>;
-  /** One attempt: creates a new cluster from a cluster backup. */
-  cluster(clusterId: string, backupId: string, restore: ClusterRestore): Promise<RestoredCluster>;
+  /**
+   * One attempt: creates a new cluster from a cluster backup. The db_admin password is handed to
+   * `keepPassword` as soon as the reply arrives, before anything else is read of it: a reply
+   * whose ids cannot be used still gives the password of the cluster it made.
+   */
+  cluster(
+    clusterId: string,
+    backupId: string,
+    restore: ClusterRestore,
+    keepPassword: (password: string) => void,
+  ): Promise<RestoredCluster>;
 }
 
 export function restoreEndpoints(transport: Transport): RestoreEndpoints {
@@ -98,7 +107,7 @@ export function restoreEndpoints(transport: Transport): RestoreEndpoints {
       return { jobId: requireId(reply, 'jobId', label), requestId: reply.requestId };
     },
 
-    async cluster(clusterId, backupId, restore) {
+    async cluster(clusterId, backupId, restore, keepPassword) {
       const label = `POST /v2/clusters/${clusterId}/backups/${backupId}/restoreCluster`;
       const reply = await transport.send(
         'POST',
@@ -116,6 +125,7 @@ export function restoreEndpoints(transport: Transport): RestoreEndpoints {
           false,
         );
       }
+      if (password) keepPassword(password);
       return {
         clusterId: requireId(reply, 'clusterId', label),
         username: optionalName(reply.data.username),

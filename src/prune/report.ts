@@ -112,6 +112,9 @@ export function verdict(decision: Decision, input: ReportInput): [string, string
       if (failure)
         return [`${statusIcon('FAILED')} not deleted`, `${why}; refused: ${failure.reason}`];
       if (record.deleted.some((b) => b.backupId === id)) return ['deleted', why];
+      if (record.goneMeanwhile?.some((b) => b.backupId === id)) {
+        return ['already gone', `${why}; another run had deleted it`];
+      }
       if (settings.dryRun) return ['would delete (dry run)', why];
       return ['not deleted', `${why}; the step ended first`];
     }
@@ -182,7 +185,11 @@ export function summarize(input: ReportInput): SummaryBody {
           `${backup.backupName} (${backup.backupId})`,
           backup.createTime ?? '—',
           createdAt === undefined ? '—' : formatAge(Math.max(0, now - createdAt)),
-          backup.size === undefined ? '—' : formatSize(backup.size),
+          backup.size !== undefined
+            ? formatSize(backup.size)
+            : backup.sizeUnreadable
+              ? 'unreadable'
+              : '—',
           ...verdict(decision, input),
         ];
       }),
@@ -190,6 +197,17 @@ export function summarize(input: ReportInput): SummaryBody {
     if (decisions.length > MAX_ROWS) {
       notes.push(`${count(decisions.length - MAX_ROWS, 'older backup')} not shown.`);
     }
+  }
+  const unreadable = record.unreadable ?? [];
+  if (unreadable.length > 0) {
+    tables.push({
+      heading: 'Kept: what they hold could not be read exactly',
+      columns: ['Backup', 'Why'],
+      rows: unreadable.map(({ backup, reason }) => [
+        `${backup.backupName} (${backup.backupId})`,
+        reason,
+      ]),
+    });
   }
   return { status, title: headline(input, status), tables, notes };
 }

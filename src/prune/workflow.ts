@@ -4,7 +4,9 @@
 // what was deleted so far.
 import type { BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
-import { ApiError, ApiRequestError, HttpStatusError } from '../api/errors.ts';
+import { ApiError, ApiRequestError, HttpStatusError, isNotFound } from '../api/errors.ts';
+import { writeOnce, WriteUnknownError, type Proof } from '../api/writes.ts';
+import { errorMessage } from '../core/errors.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { forEachConcurrent } from '../core/pool.ts';
@@ -24,8 +26,13 @@ export interface Failure {
 
 export interface PruneRecord {
   plan?: Plan;
+  /** Deleted by this run, proven (the reply, Describe backup, or the final list). */
   deleted: BackupInfo[];
   failures: Failure[];
+  /** Due, and found already deleted when this run asked (another run deleted them). */
+  goneMeanwhile?: BackupInfo[];
+  /** Listed, but what they hold could not be read exactly: kept, whatever the rules say. */
+  unreadable?: Failure[];
   /** Backups in scope at the start that the last list still shows. */
   leftInScope?: BackupInfo[];
 }
@@ -52,23 +59,46 @@ export function backupLabel(backup: BackupInfo): string {
   return `${backup.backupName || backup.backupId} (${backup.backupId})`;
 }
 
-/** Collection backups with the collections Describe backup names (the list names none). */
+/**
+ * Collection backups with the collections Describe backup names (the list names none). One that
+ * cannot be described, or names a collection that cannot be read exactly, cannot be shown to
+ * be in scope: it is kept, and said (record.unreadable).
+ */
 async function withCollections(
-  { client, settings }: PruneContext,
+  { client, settings, log, record }: PruneContext,
   listed: readonly BackupInfo[],
 ): Promise<BackupInfo[]> {
   const described = new Map<string, BackupInfo>();
+  const unreadable: Failure[] = [];
   const collectionBackups = listed.filter((b) => b.backupType === 'COLLECTION');
   await forEachConcurrent(collectionBackups, CONCURRENCY, async (backup) => {
     try {
       const info = await client.backups.describe(settings.clusterId, backup.backupId);
-      described.set(backup.backupId, { ...backup, collections: info.collections });
+      described.set(backup.backupId, {
+        ...backup,
+        collections: info.collections,
+        unreadableCollections: info.unreadableCollections,
+      });
+      if (info.unreadableCollections.length > 0) {
+        unreadable.push({
+          backup,
+          reason: `lists collections that cannot be read exactly: ${info.unreadableCollections.join(', ')}`,
+        });
+      }
     } catch (error) {
-      // Gone since the list (or not describable): it cannot be shown to be ours, so it is not.
+      // Gone since the list (or not describable): it cannot be shown to be in scope.
       if (!(error instanceof ApiError)) throw error;
+      if (isNotFound(error)) return;
+      unreadable.push({ backup, reason: `Describe backup was refused: ${error.message}` });
     }
   });
-  return listed.map((backup) => described.get(backup.backupId) ?? backup);
+  record.unreadable = unreadable;
+  for (const { backup, reason } of unreadable) {
+    log.warning(`Kept ${backupLabel(backup)}, whatever the rules say: it ${reason}`);
+  }
+  return listed
+    .filter((backup) => !unreadable.some((u) => u.backup.backupId === backup.backupId))
+    .map((backup) => described.get(backup.backupId) ?? backup);
 }
 
 export async function runPrune(context: PruneContext): Promise<void> {
@@ -83,6 +113,13 @@ export async function runPrune(context: PruneContext): Promise<void> {
       `${plan.toDelete.length} to delete, ${plan.leftOver.length} over max-deletions ` +
       `(${settings.maxDeletions}), ${plan.decisions.length - plan.toDelete.length - plan.leftOver.length} kept`,
   );
+  for (const { backup } of plan.toDelete) {
+    if (backup.sizeUnreadable) {
+      log.info(
+        `The size of ${backupLabel(backup)} is not a whole number of bytes: not counted in freedBytes.`,
+      );
+    }
+  }
 
   if (settings.dryRun) {
     for (const { backup } of plan.toDelete)
@@ -90,70 +127,98 @@ export async function runPrune(context: PruneContext): Promise<void> {
     return;
   }
 
-  await forEachConcurrent(plan.toDelete, CONCURRENCY, (decision) => deleteOne(context, decision));
+  const unproven: BackupInfo[] = [];
+  await forEachConcurrent(plan.toDelete, CONCURRENCY, (decision) =>
+    deleteOne(context, decision, unproven),
+  );
 
   const inScope = new Set(plan.decisions.map((d) => d.backup.backupId));
   const after = await client.backups.list(settings.clusterId, 'MANUAL');
+  const still = new Set(after.map((b) => b.backupId));
+  // The final list decides what Describe backup could not.
+  for (const backup of unproven) {
+    if (still.has(backup.backupId)) {
+      const reason =
+        'the delete was sent, its reply was lost, and the backup is still listed afterwards';
+      record.failures.push({ backup, reason });
+      log.warning(`Could not delete ${backupLabel(backup)}: ${reason}`);
+    } else {
+      recordDeleted(context, backup, ' (reply lost; the final list no longer shows it)');
+    }
+  }
   record.leftInScope = after.filter((b) => inScope.has(b.backupId));
   log.info(`${count(record.leftInScope.length, 'backup')} in scope remain`);
   if (record.failures.length > 0) throw new PruneFailedError(record.failures);
 }
 
-/** Is the backup gone? Asked when a delete's reply was lost. */
-async function isGone({ client, settings }: PruneContext, backup: BackupInfo): Promise<boolean> {
+function recordDeleted(context: PruneContext, backup: BackupInfo, how: string): void {
+  context.record.deleted.push(backup);
+  context.log.info(
+    `Deleted ${backupLabel(backup)}${backup.size === undefined ? '' : `, ${formatSize(backup.size)}`}${how}`,
+  );
+}
+
+/**
+ * After a delete whose reply was lost: gone if Describe backup says DELETED or answers that
+ * there is no such backup; still there if it says so (the delete may be sent again); anything
+ * else cannot tell, and the final list decides.
+ */
+async function proveGone(context: PruneContext, backup: BackupInfo): Promise<Proof<'gone'>> {
   try {
-    const info = await client.backups.describe(settings.clusterId, backup.backupId);
-    return info.status === 'DELETED';
+    const info = await context.client.backups.describe(context.settings.clusterId, backup.backupId);
+    if (info.status === 'DELETED') return { found: 'it', item: 'gone' };
+    if (info.status === 'AVAILABLE' || info.status === 'CREATING') return { found: 'nothing' };
+    return { found: 'unclear', why: `Describe backup says it is ${info.status}` };
   } catch (error) {
-    if (error instanceof ApiError) return true; // refused: no such backup any more
+    if (isNotFound(error)) return { found: 'it', item: 'gone' };
+    if (error instanceof ApiRequestError) {
+      return { found: 'unclear', why: `Describe backup failed: ${error.message}` };
+    }
     throw error;
   }
 }
 
 /**
- * Deletes one backup. A refusal is recorded with the server's reason (the others go on); a
- * request that never reached the server is repeated; a reply that was lost is checked with
- * Describe backup before anything is repeated. Only the deadline stops it.
+ * Deletes one backup (see api/writes.ts): a refusal is recorded with the server's reason (the
+ * others go on), except "no such backup", which another run's delete explains; a delete whose
+ * reply was lost counts only once proven (Describe backup, else the final list).
  */
-async function deleteOne(context: PruneContext, { backup }: Decision): Promise<void> {
+async function deleteOne(
+  context: PruneContext,
+  { backup }: Decision,
+  unproven: BackupInfo[],
+): Promise<void> {
   const { client, settings, log, record } = context;
-  const deleted = (how: string): void => {
-    record.deleted.push(backup);
-    log.info(
-      `Deleted ${backupLabel(backup)}${backup.size === undefined ? '' : `, ${formatSize(backup.size)}`}${how}`,
+  try {
+    const written = await writeOnce(client.transport, {
+      what: `the delete of ${backupLabel(backup)}`,
+      send: () => client.backups.delete(settings.clusterId, backup.backupId),
+      prove: () => proveGone(context, backup),
+    });
+    recordDeleted(
+      context,
+      backup,
+      'sent' in written ? '' : ' (reply lost; Describe backup says it is gone)',
     );
-  };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.backups.delete(settings.clusterId, backup.backupId);
-      deleted('');
+  } catch (error) {
+    if (error instanceof WriteUnknownError) {
+      log.info(`${error.message}; the final list decides.`);
+      unproven.push(backup);
       return;
-    } catch (error) {
-      if (!(error instanceof ApiRequestError)) throw error;
-      const refused =
-        error instanceof ApiError || (error instanceof HttpStatusError && !error.transient);
-      if (refused) {
-        const reason =
-          error instanceof ApiError
-            ? `${error.serverMessage} (code ${error.code}${error.requestId ? `, request id ${error.requestId}` : ''})`
-            : error.message;
-        record.failures.push({ backup, reason });
-        log.warning(`Could not delete ${backupLabel(backup)}: ${reason}`);
-        return;
-      }
-      if (error.outcome !== 'not-processed') {
-        log.info(`${error.message}; checking whether ${backup.backupId} is gone`);
-        if (await isGone(context, backup)) {
-          deleted(' (reply lost; Describe backup says it is gone)');
-          return;
-        }
-        if (!error.transient) {
-          record.failures.push({ backup, reason: error.message });
-          log.warning(`Could not delete ${backupLabel(backup)}: ${error.message}`);
-          return;
-        }
-      }
-      await client.transport.pauseBeforeRetry(error, attempt);
     }
+    if (isNotFound(error)) {
+      (record.goneMeanwhile ??= []).push(backup);
+      log.info(`${backupLabel(backup)} was already deleted (by another run): nothing to do.`);
+      return;
+    }
+    const refused =
+      error instanceof ApiError || (error instanceof HttpStatusError && !error.transient);
+    if (!refused && !(error instanceof ApiRequestError)) throw error;
+    const reason =
+      error instanceof ApiError
+        ? `${error.serverMessage} (code ${error.code}${error.requestId ? `, request id ${error.requestId}` : ''})`
+        : errorMessage(error);
+    record.failures.push({ backup, reason });
+    log.warning(`Could not delete ${backupLabel(backup)}: ${reason}`);
   }
 }

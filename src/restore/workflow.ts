@@ -7,7 +7,9 @@
 import type { BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
-import { ApiError, ApiRequestError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
+import type { RestoredCluster } from '../api/restores.ts';
+import { writeOnce, WriteUnknownError, type Proof, type Written } from '../api/writes.ts';
 import type { Job } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
@@ -117,6 +119,12 @@ async function readBackup(ctx: WorkflowContext): Promise<BackupInfo> {
       `${what} has backupType ${backup.backupType ?? '(none)'}: expected COLLECTION or CLUSTER`,
     );
   }
+  if (backup.backupType === 'COLLECTION' && backup.unreadableCollections.length > 0) {
+    throw new BackupNotRestorableError(
+      `${what} lists collections that cannot be read exactly: ${backup.unreadableCollections.join(', ')}. ` +
+        'Nothing was restored: a restore of "every collection" would skip them, and a name that is not a valid name cannot be restored to. Restore from the Zilliz Cloud console, or name the collections to restore',
+    );
+  }
   log.info(
     `Restoring ${what}, a ${backup.backupType.toLowerCase()} backup of cluster ${settings.clusterId}` +
       (backup.createTime ? ` made ${backup.createTime}` : ''),
@@ -125,28 +133,20 @@ async function readBackup(ctx: WorkflowContext): Promise<BackupInfo> {
 }
 
 /**
- * Sends a request that starts a restore, repeating it only while its failure proves the server
- * did nothing (HTTP 429, a refused connection). Any other failure is thrown for the caller to
- * judge.
+ * A restore request whose outcome is open and cannot be proven: UNKNOWN (TIMED_OUT when time ran
+ * out with it in flight), never FAILED or NOT_STARTED, naming the target and how to check it.
  */
-async function startOnce<T>(ctx: WorkflowContext, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const safe =
-        error instanceof ApiRequestError && error.transient && error.outcome === 'not-processed';
-      if (!safe) throw error;
-      await ctx.client.transport.pauseBeforeRetry(error, attempt);
-    }
-  }
-}
-
-/** A reply that may have come after the server acted (reset, timeout, 5xx, the deadline). */
-function mayHaveActed(error: unknown): boolean {
-  return (
-    (error instanceof ApiRequestError && error.outcome === 'unknown') ||
-    error instanceof DeadlineExceededError
+function outcomeUnknown(
+  record: RestoreRecord,
+  item: RestoreItem | NewCluster,
+  error: WriteUnknownError | DeadlineExceededError,
+  check: string,
+): OutcomeUnknownError {
+  item.status = 'UNKNOWN';
+  item.reason = errorMessage(error);
+  record.status = error instanceof DeadlineExceededError ? 'TIMED_OUT' : 'UNKNOWN';
+  return new OutcomeUnknownError(
+    `${errorMessage(error)}. It is not repeated (no second restore for one target): ${check}`,
   );
 }
 
@@ -190,28 +190,35 @@ async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void
   item.startedAt = Date.now();
   let jobId: string;
   try {
-    const started = await startOnce(ctx, () =>
-      client.restores.collection(settings.clusterId, settings.backupId, {
-        destClusterId: item.targetClusterId,
-        dbName: item.database,
-        destDbName: item.targetDatabase,
-        collectionName: item.source,
-        destCollectionName: item.target,
-        load: settings.load,
+    const written = await writeOnce(client.transport, {
+      what: `the restore of ${describeItem(item)}`,
+      send: () =>
+        client.restores.collection(settings.clusterId, settings.backupId, {
+          destClusterId: item.targetClusterId,
+          dbName: item.database,
+          destDbName: item.targetDatabase,
+          collectionName: item.source,
+          destCollectionName: item.target,
+          load: settings.load,
+        }),
+      // Nothing in the control plane lists the restores under way.
+      prove: async (): Promise<Proof<never>> => ({
+        found: 'unclear',
+        why: 'Zilliz Cloud lists no restores in progress, so whether it started cannot be told',
       }),
-    );
-    jobId = started.jobId;
+    });
+    if (!('sent' in written)) throw new Error('unreachable: a restore is never proven');
+    jobId = written.sent.jobId;
   } catch (error) {
-    item.reason = errorMessage(error);
-    if (mayHaveActed(error)) {
-      item.status = 'UNKNOWN';
-      record.status = error instanceof DeadlineExceededError ? 'TIMED_OUT' : 'UNKNOWN';
-      throw new OutcomeUnknownError(
-        `the restore of ${describeItem(item)} may have started, but its reply was lost (${errorMessage(error)}). ` +
-          'It is not repeated (no second restore job for one target): check in the Zilliz Cloud console ' +
-          `whether collection ${item.target} exists in database ${item.targetDatabase} of cluster ${item.targetClusterId}, or a RESTORE job runs for it`,
-      );
+    const check =
+      `check in the Zilliz Cloud console whether collection ${item.target} exists in database ` +
+      `${item.targetDatabase} of cluster ${item.targetClusterId}, or a RESTORE job runs for it`;
+    if (error instanceof WriteUnknownError) throw outcomeUnknown(record, item, error, check);
+    if (error instanceof DeadlineExceededError && error.requestInFlight !== undefined) {
+      throw outcomeUnknown(record, item, error, check);
     }
+    if (error instanceof DeadlineExceededError) throw error;
+    item.reason = errorMessage(error);
     item.status = 'FAILED';
     if (error instanceof ApiError && /already exist/i.test(error.serverMessage)) {
       throw new TargetExistsError(
@@ -318,6 +325,32 @@ async function restoreCluster(ctx: WorkflowContext): Promise<void> {
   ctx.onChange(record);
 }
 
+/**
+ * The one cluster this restore made, found after a reply that left the outcome open: new since
+ * the list taken before (`known`), in the project asked for, with exactly the name asked for.
+ */
+async function proveNewCluster(
+  ctx: WorkflowContext,
+  body: { projectId: string; clusterName: string },
+  known: Set<string>,
+): Promise<Proof<ClusterInfo>> {
+  const fresh = (await ctx.client.clusters.list()).filter(
+    (c) => !known.has(c.clusterId) && c.clusterName === body.clusterName,
+  );
+  const ours = fresh.filter((c) => c.projectId === body.projectId);
+  const unsure = fresh.filter((c) => c.projectId === undefined);
+  if (ours.length === 1 && unsure.length === 0)
+    return { found: 'it', item: ours[0] as ClusterInfo };
+  if (ours.length === 0 && unsure.length === 0) return { found: 'nothing' };
+  const names = [...ours, ...unsure]
+    .map((c) => `${c.clusterId} (project ${c.projectId ?? 'not named'})`)
+    .join(', ');
+  return {
+    found: 'unclear',
+    why: `clusters named ${body.clusterName} that may be the one it made: ${names}`,
+  };
+}
+
 async function createClusterOnce(
   ctx: WorkflowContext,
   cluster: NewCluster,
@@ -325,60 +358,57 @@ async function createClusterOnce(
   known: Set<string>,
 ): Promise<void> {
   const { client, settings, log, record } = ctx;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const reply = await startOnce(ctx, () =>
-        client.restores.cluster(settings.clusterId, settings.backupId, {
-          ...body,
-          collectionStatus: settings.collectionStatus,
-        }),
-      );
-      // Masked before it is stored, logged or written anywhere.
-      if (reply.password) ctx.addSecret(reply.password);
-      cluster.clusterId = reply.clusterId;
-      cluster.username = reply.username;
-      cluster.password = reply.password;
-      cluster.jobId = reply.jobId;
-      ctx.onChange(record);
-      log.info(
-        `Started the restore into new cluster ${cluster.clusterName} (${reply.clusterId})` +
-          (reply.jobId ? `, job ${reply.jobId}` : ', no job id in the reply') +
-          (reply.requestId ? ` [request id ${reply.requestId}]` : ''),
-      );
-      return;
-    } catch (error) {
-      if (!mayHaveActed(error)) throw error;
-      let found: ClusterInfo | undefined;
-      try {
-        found = (await client.clusters.list()).find(
-          (c) => c.clusterName === cluster.clusterName && !known.has(c.clusterId),
-        );
-      } catch (listError) {
-        cluster.status = 'UNKNOWN';
-        record.status = 'UNKNOWN';
-        throw new OutcomeUnknownError(
-          `the reply to the restore into new cluster ${cluster.clusterName} was lost (${errorMessage(error)}), and List clusters failed too ` +
-            `(${errorMessage(listError)}): check in the Zilliz Cloud console whether cluster ${cluster.clusterName} exists before running again`,
-        );
-      }
-      if (found) {
-        cluster.clusterId = found.clusterId;
-        cluster.adopted = true;
-        ctx.onChange(record);
-        log.warning(
-          `The reply to the restore was lost, but cluster ${found.clusterName} (${found.clusterId}) has appeared since: ` +
-            `it is the one the restore made, so no second cluster is made (last answer: ${errorMessage(error)}). ` +
-            'Its job id, username and password were in the lost reply: reset the db_admin password in the Zilliz Cloud console.',
-        );
-        return;
-      }
-      if (error instanceof DeadlineExceededError) throw error;
-      log.info(
-        `${errorMessage(error)}; List clusters shows no cluster named ${cluster.clusterName}: the restore made nothing, so it is sent again.`,
-      );
-      await client.transport.pauseBeforeRetry(error as ApiRequestError, attempt);
+  // The db_admin password is masked, and kept for its output, the moment a reply carries one,
+  // even a reply whose ids cannot be used.
+  const keepPassword = (password: string): void => {
+    ctx.addSecret(password);
+    cluster.password = password;
+  };
+  let written: Written<RestoredCluster, ClusterInfo>;
+  try {
+    written = await writeOnce(client.transport, {
+      what: `the restore into new cluster ${cluster.clusterName}`,
+      send: () =>
+        client.restores.cluster(
+          settings.clusterId,
+          settings.backupId,
+          { ...body, collectionStatus: settings.collectionStatus },
+          keepPassword,
+        ),
+      prove: () => proveNewCluster(ctx, body, known),
+    });
+  } catch (error) {
+    const check = `check in the Zilliz Cloud console whether cluster ${cluster.clusterName} exists in project ${body.projectId} before running again (a cluster is billed)`;
+    if (error instanceof WriteUnknownError) throw outcomeUnknown(record, cluster, error, check);
+    if (error instanceof DeadlineExceededError && error.requestInFlight !== undefined) {
+      throw outcomeUnknown(record, cluster, error, check);
     }
+    throw error;
   }
+  if ('proven' in written) {
+    const found = written.proven;
+    cluster.clusterId = found.clusterId;
+    cluster.adopted = true;
+    ctx.onChange(record);
+    log.warning(
+      `The reply to the restore was lost or unusable, but cluster ${found.clusterName} (${found.clusterId}) of project ${body.projectId} has appeared since, and it is the only new one of that name: ` +
+        `it is the one the restore made, so no second cluster is made (last answer: ${written.answer.message}). ` +
+        (cluster.password
+          ? 'Its job id was in the reply: the cluster itself is watched.'
+          : 'Its job id, username and password were in the lost reply: reset the db_admin password in the Zilliz Cloud console.'),
+    );
+    return;
+  }
+  const reply = written.sent;
+  cluster.clusterId = reply.clusterId;
+  cluster.username = reply.username;
+  cluster.jobId = reply.jobId;
+  ctx.onChange(record);
+  log.info(
+    `Started the restore into new cluster ${cluster.clusterName} (${reply.clusterId})` +
+      (reply.jobId ? `, job ${reply.jobId}` : ', no job id in the reply') +
+      (reply.requestId ? ` [request id ${reply.requestId}]` : ''),
+  );
 }
 
 /** An adopted cluster has no known job: its own status is watched until RUNNING. */
