@@ -100,7 +100,7 @@ describe('the restore settings', () => {
       'suffix and rename: give one or the other (rename names every target itself: leave suffix at its default)',
       'wait: false is accepted only with a single collection (restores run one at a time: the next one starts when the previous one has finished)',
       'project-id: "p/1" may contain only letters, digits, underscores and hyphens (e.g. proj-4487580fcfe2c8a4391686)',
-      'cluster-name: "-bad" is not a cluster name (letters, digits, hyphens and underscores, starting with a letter or digit, at most 64)',
+      'cluster-name: "-bad" is not a cluster name (letters, digits and hyphens, starting with a letter or digit, at most 64)',
       'cu-size: "2000" is not a whole number from 1 to 1024',
       'collection-status: "MAYBE" is not one of KEEP, RELEASE (any case)',
     ]);

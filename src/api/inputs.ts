@@ -85,6 +85,13 @@ export function readConnection(problems: string[]): Connection {
   const apiKey = readApiKey(problems);
   const clusterId = readClusterId('cluster-id', problems);
   const baseUrl = parseBaseUrl(input('base-url') || DEFAULT_BASE_URL, DEFAULT_BASE_URL, problems);
+  if (/(^|\/)v2(\/|$)/i.test(new URL(baseUrl || DEFAULT_BASE_URL).pathname.slice(1))) {
+    // Every request path starts with /v2/: a base URL that holds it would send /v2/v2/….
+    problems.push(
+      `base-url: ${quote(baseUrl)} holds the API version (/v2): give the host only, e.g. ` +
+        `${DEFAULT_BASE_URL}; the action adds /v2/ to every request`,
+    );
+  }
   const timeout = input('timeout') || DEFAULT_TIMEOUT;
   const timeoutMs = parseTimeout(timeout, problems);
   if (timeoutMs > 0 && /^\d+$/.test(timeout)) {

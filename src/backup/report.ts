@@ -21,6 +21,7 @@ export function publishIds(record: BackupRecord): void {
   if (record.backupId) core.setOutput('backupId', record.backupId);
   if (record.backupName) core.setOutput('backupName', record.backupName);
   if (record.jobId) core.setOutput('jobId', record.jobId);
+  if (record.database) core.setOutput('database', record.database);
 }
 
 /**

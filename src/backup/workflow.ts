@@ -36,6 +36,8 @@ export interface DatabaseCollections {
 }
 
 export interface BackupRecord {
+  /** The database of a COLLECTION backup ('default' when none was named), for the restore. */
+  database?: string;
   backupId?: string;
   backupName?: string;
   jobId?: string;
@@ -112,6 +114,8 @@ function describeBackups(backups: BackupInfo[]): string {
 }
 
 export async function runBackup(ctx: WorkflowContext): Promise<void> {
+  if (ctx.settings.backupType === 'COLLECTION')
+    ctx.record.database = ctx.settings.database ?? 'default';
   const known = await waitUntilClusterIsFree(ctx, 'before creating ours');
   await createOnce(ctx, known);
   if (!ctx.settings.wait) {

@@ -8,6 +8,7 @@ import {
   type BackupScope,
   type Connection,
 } from '../api/inputs.ts';
+import { BACKUP_ID } from '../api/ids.ts';
 import {
   input,
   InputError,
@@ -34,8 +35,6 @@ export const DEFAULTS = { 'keep-last': '10', 'max-deletions': '20' } as const;
 export const MAX_KEEP_LAST = 10_000;
 export const MAX_DELETIONS = 1_000;
 
-const BACKUP_ID = /^[A-Za-z0-9_-]+$/;
-
 export function readSettings(): Settings {
   const problems: string[] = [];
   const connection = readConnection(problems);
@@ -50,12 +49,17 @@ export function readSettings(): Settings {
 
   const olderThanRaw = input('older-than');
   let olderThanMs: number | undefined;
-  if (olderThanRaw !== '') {
+  if (/^\d+$/.test(olderThanRaw)) {
+    // A bare number would be seconds: never what an age of backups means, and it deletes more.
+    problems.push(
+      `older-than: ${quote(olderThanRaw)} has no unit: write ${olderThanRaw}d for days or ` +
+        `${olderThanRaw}h for hours (units d, h, m, s; e.g. 30d, 12h, 1d12h)`,
+    );
+  } else if (olderThanRaw !== '') {
     olderThanMs = parseDuration(olderThanRaw);
     if (olderThanMs === undefined || olderThanMs === 0) {
       problems.push(
-        `older-than: ${quote(olderThanRaw)} is not a positive age (e.g. 30d, 12h, 1d12h or a ` +
-          'number of seconds)',
+        `older-than: ${quote(olderThanRaw)} is not a positive age (e.g. 30d, 12h or 1d12h)`,
       );
     }
   }

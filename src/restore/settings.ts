@@ -12,6 +12,7 @@ import {
   readConnection,
   type Connection,
 } from '../api/inputs.ts';
+import { BACKUP_ID, CLUSTER_NAME, MAX_NAME_LENGTH, PROJECT_ID } from '../api/ids.ts';
 import {
   input,
   InputError,
@@ -55,10 +56,11 @@ export const DEFAULTS = {
   'collection-status': 'KEEP',
 } as const;
 
-const BACKUP_ID = /^[A-Za-z0-9_-]+$/;
-const PROJECT_ID = /^[A-Za-z0-9_-]+$/;
-const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const SUFFIX = /^[A-Za-z0-9_]*$/;
+/**
+ * Contested: 1..1024 in the OpenAPI source, at most 256 on the reference page. The wider bound
+ * is checked here; the server refuses what it does not take.
+ */
 const MAX_CU_SIZE = 1024;
 
 function readBackupId(problems: string[]): string {
@@ -133,6 +135,16 @@ export function readSettings(): Settings {
     problems.push(
       `suffix: ${quote(suffix)} may contain only letters, digits and underscores (e.g. _restored, or '' for the original names)`,
     );
+  } else if (suffix.length >= MAX_NAME_LENGTH) {
+    problems.push(
+      `suffix: ${quote(suffix)} is ${suffix.length} characters long: with any collection name it would pass the ${MAX_NAME_LENGTH}-character limit`,
+    );
+  } else {
+    for (const name of collections.filter((c) => (c + suffix).length > MAX_NAME_LENGTH)) {
+      problems.push(
+        `suffix: ${quote(name + suffix)} (collection ${quote(name)} with the suffix) is longer than ${MAX_NAME_LENGTH} characters: use a shorter suffix, or rename`,
+      );
+    }
   }
   const rename = readRename(problems);
   if (rename.size > 0 && suffix !== DEFAULTS.suffix) {
@@ -162,7 +174,7 @@ export function readSettings(): Settings {
   const clusterName = input('cluster-name') || undefined;
   if (clusterName !== undefined && !CLUSTER_NAME.test(clusterName)) {
     problems.push(
-      `cluster-name: ${quote(clusterName)} is not a cluster name (letters, digits, hyphens and underscores, starting with a letter or digit, at most 64)`,
+      `cluster-name: ${quote(clusterName)} is not a cluster name (letters, digits and hyphens, starting with a letter or digit, at most 64)`,
     );
   }
   const cuSize = readCuSize(problems);
