@@ -160,7 +160,10 @@ describe('listing', () => {
         await api.close();
       }
       const pages = requests('listBackups');
-      expect(pages.map((r) => r.query.currentPage)).toEqual(['1', '2']);
+      // A count that says more remain is followed until a page comes back empty.
+      expect(pages.map((r) => r.query.currentPage)).toEqual(
+        countStyle === 'huge' ? ['1', '2', '3'] : ['1', '2'],
+      );
       expect(pages.every((r) => r.query.pageSize === '100')).toBe(true);
       // Spaced by the rate limit: never two requests to one endpoint within 1/20 s.
       expect((pages[1]?.receivedAt ?? 0) - (pages[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(45);

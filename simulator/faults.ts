@@ -17,13 +17,17 @@ function hits(
 interface Pending {
   fault: Fault;
   remaining: number;
+  /** Matching requests still to let through before it hits. */
+  skip: number;
 }
 
 export class FaultQueue {
   private readonly pending: Pending[] = [];
 
   add(faults: readonly Fault[]): void {
-    for (const fault of faults) this.pending.push({ fault, remaining: fault.times ?? 1 });
+    for (const fault of faults) {
+      this.pending.push({ fault, remaining: fault.times ?? 1, skip: fault.skip ?? 0 });
+    }
   }
 
   /**
@@ -32,7 +36,12 @@ export class FaultQueue {
    */
   take(route: RouteName | DataRouteName | 'unknown', clusterId?: string): Fault | undefined {
     if (route === 'unknown') return undefined;
-    const i = this.pending.findIndex((p) => hits(p.fault, route, clusterId));
+    const i = this.pending.findIndex((p) => {
+      if (!hits(p.fault, route, clusterId)) return false;
+      if (p.skip === 0) return true;
+      p.skip -= 1;
+      return false;
+    });
     const hit = this.pending[i];
     if (!hit) return undefined;
     hit.remaining -= 1;

@@ -160,15 +160,18 @@ export function describeBackup(
   if (isError(cluster)) return fail(cluster);
   const b = state.backup(clusterId, backupId, now);
   if (!b) return fail(ERR.unknownBackup(backupId));
+  const field = state.scenario.collectionsField;
   const collections =
-    state.scenario.collectionsField === 'collections'
-      ? { collections: b.collections.flatMap((c) => c.collectionNames.map(collectionEntry)) }
-      : {
-          dbCollections: b.collections.map((c) => ({
-            dbName: c.dbName,
-            collections: c.collectionNames.map(collectionEntry),
-          })),
-        };
+    b.describeCollections !== undefined
+      ? { [field]: b.describeCollections }
+      : field === 'collections'
+        ? { collections: b.collections.flatMap((c) => c.collectionNames.map(collectionEntry)) }
+        : {
+            dbCollections: b.collections.map((c) => ({
+              dbName: c.dbName,
+              collections: c.collectionNames.map(collectionEntry),
+            })),
+          };
   return ok({
     clusterId: b.clusterId,
     clusterName: b.clusterName,
@@ -178,7 +181,7 @@ export function describeBackup(
     backupType: b.backupType,
     creationMethod: b.creationMethod,
     status: b.status,
-    size: b.size,
+    size: b.rawSize !== undefined ? b.rawSize : b.size,
     regionId: b.regionId,
     createTime: b.createTime,
     expireTime: b.expireTime,
@@ -213,20 +216,23 @@ export function listBackups(state: SimState, query: Record<string, string>, now:
     if (isError(cluster)) return fail(cluster);
   }
 
-  const matching = state
+  const quirks = state.scenario.listQuirks;
+  const sorted = state
     .backups(now)
     .map((b, index) => ({ b, index }))
     .filter(
       ({ b }) =>
         LISTED_STATUSES.includes(b.status) &&
-        (clusterId === undefined || b.clusterId === clusterId) &&
+        (clusterId === undefined || quirks.ignoreClusterFilter || b.clusterId === clusterId) &&
         (projectId === undefined || b.projectId === projectId) &&
         (creationMethod === undefined || b.creationMethod === creationMethod) &&
         (backupType === undefined || b.backupType === backupType),
     )
     .sort((x, y) => y.b.createdAt - x.b.createdAt || y.index - x.index) // newest first
     .map(({ b }) => b);
-  const page = matching.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  const matching = quirks.duplicateEntries ? sorted.flatMap((b) => [b, b]) : sorted;
+  const perPage = Math.min(pageSize, quirks.maxPerPage ?? pageSize);
+  const page = matching.slice((currentPage - 1) * perPage, currentPage * perPage);
   const count = listCount(state.scenario.countStyle, matching.length, page.length);
   return ok({ count, currentPage, pageSize, backups: page.map(listEntry) });
 }
@@ -238,7 +244,7 @@ function listEntry(b: SimBackup): Record<string, unknown> {
     backupName: b.backupName,
     backupType: b.backupType,
     creationMethod: b.creationMethod,
-    size: b.size,
+    size: b.rawSize !== undefined ? b.rawSize : b.size,
     expireTime: b.expireTime,
     clusterId: b.clusterId,
     clusterName: b.clusterName,

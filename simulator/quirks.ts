@@ -258,6 +258,9 @@ export const RESTORE_ERR = {
   }),
 } as const;
 
+/** Undocumented: a cluster name must be unused within its project (true), or anywhere (false). */
+export const CLUSTER_NAMES_PER_PROJECT = true;
+
 /** Undocumented: the restore target's database is created when it does not exist. */
 export const RESTORE_CREATES_DATABASE = true;
 

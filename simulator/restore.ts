@@ -14,6 +14,7 @@ import {
   PAGE_SIZE,
   RESTORE_CREATES_DATABASE,
   RESTORE_ERR,
+  CLUSTER_NAMES_PER_PROJECT,
   honouredRestoreFields,
   isoSeconds,
   loadedAfterClusterRestore,
@@ -191,7 +192,10 @@ export function restoreCluster(
   if (input.regionId !== undefined && input.regionId !== source.regionId) {
     return fail(RESTORE_ERR.param('regionId'));
   }
-  if (Object.values(state.scenario.clusters).some((c) => c.name === clusterName)) {
+  const taken = Object.values(state.scenario.clusters).some(
+    (c) => c.name === clusterName && (!CLUSTER_NAMES_PER_PROJECT || c.projectId === projectId),
+  );
+  if (taken) {
     return fail(RESTORE_ERR.clusterNameTaken(clusterName));
   }
 

@@ -109,8 +109,25 @@ export interface ExistingBackup {
   ageMs?: number;
   /** What it holds (default: the whole cluster, or the first collection for COLLECTION). */
   collections?: { dbName: string; collectionNames: string[] }[];
+  /**
+   * Describe backup's collections field exactly as given (a broken or hostile server: names
+   * that are not names, entries of the wrong type …) instead of what it holds.
+   */
+  describeCollections?: unknown;
+  /** The `size` field exactly as given (a negative number, a string …) instead of the bytes. */
+  rawSize?: unknown;
   /** Rows it recorded per database and collection (default: the cluster's counts now). */
   rowCounts?: Record<string, Record<string, number>>;
+}
+
+/** How List backups misbehaves (each is off by default). */
+export interface ListQuirks {
+  /** Pages hold at most this many entries, whatever pageSize asks (offsets follow). */
+  maxPerPage?: number;
+  /** Every entry is listed twice in a row (count includes the repeats). */
+  duplicateEntries?: boolean;
+  /** The clusterId filter is ignored: backups of every cluster are listed. */
+  ignoreClusterFilter?: boolean;
 }
 
 /** Text added to string fields of every API reply (a hostile or broken server). */
@@ -137,9 +154,12 @@ export type RateLimit = { perSecond: number } | false;
 /** A route; `*`: any control-plane route; `collections*`: any route of a cluster's endpoint. */
 export type FaultRoute = RouteName | DataRouteName | '*' | 'collections*';
 
-/* Every fault hits the next `times` (default 1) requests of its `route`; with `clusterId`, only
- * requests to that cluster's endpoint (endpoint routes only). */
-export type Fault =
+/* Every fault hits the next `times` (default 1) requests of its `route`, after letting the
+ * first `skip` (default 0) of them through; with `clusterId`, only requests to that cluster's
+ * endpoint (endpoint routes only). */
+export type Fault = FaultKindSpec & { skip?: number };
+
+type FaultKindSpec =
   | {
       route: FaultRoute;
       times?: number;
@@ -192,6 +212,19 @@ export type Fault =
       kind: 'foreignBackup';
       backup: ExistingBackup;
       then?: 'reset' | 'commitThenDrop' | 'busy' | 'process';
+    }
+  /**
+   * A cluster made by someone else (another project, another workflow) appears as this request
+   * arrives; then the request is processed, or processed and its reply dropped.
+   */
+  | {
+      route: FaultRoute;
+      times?: number;
+      clusterId?: string;
+      kind: 'foreignCluster';
+      newClusterId: string;
+      cluster: ClusterInput;
+      then?: 'commitThenDrop' | 'process';
     };
 
 export type FaultKind = Fault['kind'];
@@ -221,6 +254,8 @@ export interface Scenario {
   rateLimit: RateLimit;
   /** What list backups puts in `count`. */
   countStyle: CountStyle;
+  /** How List backups misbehaves. */
+  listQuirks: ListQuirks;
   /** Text injected into the string fields of every API reply. */
   inject: Injection | undefined;
   /** Which spelling of the contested restore fields Restore collection honours. */
@@ -247,6 +282,7 @@ export interface ScenarioInput {
   /** Expanded into existingBackups when configured. */
   generateBackups?: GeneratedBackups;
   countStyle?: CountStyle;
+  listQuirks?: ListQuirks;
   inject?: Injection;
   restoreFieldSpelling?: RestoreFieldSpelling;
   otherSpelling?: 'ignore' | 'refuse';
@@ -315,6 +351,7 @@ export function defaultScenario(): Scenario {
       'Failed to restore collection: insufficient resources on the target cluster.',
     rateLimit: DEFAULT_RATE_LIMIT,
     countStyle: 'total',
+    listQuirks: {},
     inject: undefined,
     restoreFieldSpelling: 'both',
     otherSpelling: 'ignore',
@@ -383,6 +420,7 @@ export function mergeScenario(base: Scenario, input: ScenarioInput): Scenario {
     restoreFailureReason: input.restoreFailureReason ?? base.restoreFailureReason,
     rateLimit: input.rateLimit ?? base.rateLimit,
     countStyle: input.countStyle ?? base.countStyle,
+    listQuirks: { ...base.listQuirks, ...input.listQuirks },
     inject: input.inject ?? base.inject,
     restoreFieldSpelling: input.restoreFieldSpelling ?? base.restoreFieldSpelling,
     otherSpelling: input.otherSpelling ?? base.otherSpelling,
@@ -400,6 +438,7 @@ const FAULT_KINDS: readonly string[] = [
   'delay',
   'commitThenReply',
   'foreignBackup',
+  'foreignCluster',
 ];
 const ROUTES: readonly string[] = [
   'createBackup',
@@ -501,6 +540,9 @@ export function checkScenarioInput(value: unknown): ScenarioInput {
     }
     if (f.times !== undefined && !(typeof f.times === 'number' && f.times >= 1)) {
       throw new Error(`invalid fault ${JSON.stringify(f)}: times must be >= 1`);
+    }
+    if (f.skip !== undefined && !(Number.isInteger(f.skip) && Number(f.skip) >= 0)) {
+      throw new Error(`invalid fault ${JSON.stringify(f)}: skip must be an integer >= 0`);
     }
     const endpointRoute = f.route === 'collections*' || DATA_ROUTES.includes(f.route as never);
     if (f.clusterId !== undefined && !(typeof f.clusterId === 'string' && endpointRoute)) {

@@ -372,6 +372,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       state.addForeign(fault.backup, Date.now());
       after = fault.then === 'process' || fault.then === undefined ? undefined : fault.then;
     }
+    if (fault?.kind === 'foreignCluster') {
+      state.addCluster(fault.newClusterId, fault.cluster, Date.now());
+      after = fault.then === 'commitThenDrop' ? 'commitThenDrop' : undefined;
+    }
     switch (after) {
       case 'reset':
         req.socket.destroy();

@@ -23,6 +23,7 @@ import type {
   BackupStatus,
   BackupType,
   Cluster,
+  ClusterInput,
   CreationMethod,
   ExistingBackup,
   JobOutcome,
@@ -67,6 +68,10 @@ export interface SimBackup {
   /** Set for backups created through the API. */
   jobId?: string;
   createdAt: number;
+  /** Replaces what Describe backup says it holds (see ExistingBackup). */
+  describeCollections?: unknown;
+  /** Replaces `size` in the list and Describe backup (see ExistingBackup). */
+  rawSize?: unknown;
 }
 
 export type JobType = 'BACKUP' | 'RESTORE';
@@ -108,6 +113,8 @@ interface BackupRecord {
   collections: DbCollections[];
   crossRegionCopies: { regionId: string }[];
   rowCounts: RowCounts;
+  describeCollections?: unknown;
+  rawSize?: unknown;
   /** Backups with a job follow it; the others use initialStatus and readyAt. */
   jobId?: string;
   availableDelayMs: number;
@@ -182,6 +189,12 @@ export class SimState {
     }
     this.scenario = next;
     for (const spec of input.existingBackups ?? []) this.addExisting(spec, now);
+  }
+
+  /** A cluster someone else made appears now. */
+  addCluster(clusterId: string, input: ClusterInput, now: number): void {
+    this.scenario = mergeScenario(this.scenario, { clusters: { [clusterId]: input } });
+    (this.scenario.clusters[clusterId] as Cluster).createdAt = now;
   }
 
   cluster(clusterId: string): Cluster | undefined {
@@ -391,6 +404,8 @@ export class SimState {
       initialStatus: spec.status ?? 'AVAILABLE',
       readyAt: spec.finishAfterMs === undefined ? undefined : now + spec.finishAfterMs,
       size: spec.size,
+      describeCollections: spec.describeCollections,
+      rawSize: spec.rawSize,
     });
   }
 
@@ -426,6 +441,10 @@ export class SimState {
       rowCounts: structuredClone(r.rowCounts),
       ...(r.jobId === undefined ? {} : { jobId: r.jobId }),
       createdAt: r.createdAt,
+      ...(r.describeCollections === undefined
+        ? {}
+        : { describeCollections: r.describeCollections }),
+      ...(r.rawSize === undefined ? {} : { rawSize: r.rawSize }),
     };
   }
 

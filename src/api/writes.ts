@@ -91,7 +91,9 @@ export async function writeOnce<T, R>(
     if (proof.found === 'it') return { proven: proof.item, answer };
     if (proof.found === 'unclear') {
       throw new WriteUnknownError(
-        `${write.what} may have happened (${answer.message}): ${proof.why}`,
+        accepted
+          ? `Zilliz Cloud accepted ${write.what}, but its reply cannot be used (${answer.message}): ${proof.why}`
+          : `${write.what} may have happened (${answer.message}): ${proof.why}`,
       );
     }
     if (accepted) {

@@ -289,7 +289,10 @@ async function restoreCluster(ctx: WorkflowContext): Promise<void> {
     }
   }
   const before = await client.clusters.list();
-  const taken = before.find((c) => c.clusterName === clusterName);
+  // Names are taken to be unique within a project; a cluster whose project is not said may be in ours.
+  const taken = before.find(
+    (c) => c.clusterName === clusterName && (c.projectId ?? projectId) === projectId,
+  );
   if (taken) {
     throw new TargetExistsError(
       `a cluster named ${clusterName} already exists (${taken.clusterId}${taken.status ? `, ${taken.status}` : ''}): ` +
