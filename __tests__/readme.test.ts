@@ -157,8 +157,14 @@ describe('README.md', () => {
     expect(readme).toContain('npm run local-action');
   });
 
-  it('links the examples, the changelog, the security policy and the contributing guide', () => {
-    for (const link of ['(examples/', '(CHANGELOG.md)', '(SECURITY.md)', '(CONTRIBUTING.md)']) {
+  it('links the examples, the changelog, the security policy, the contributing guide and the licence', () => {
+    for (const link of [
+      '(examples/',
+      '(CHANGELOG.md)',
+      '(SECURITY.md)',
+      '(CONTRIBUTING.md)',
+      '(LICENSE)',
+    ]) {
       expect(readme).toContain(link);
     }
   });
@@ -206,6 +212,15 @@ describe('the repository', () => {
     expect(changelog).toContain('[Keep a Changelog]');
     expect(changelog).toMatch(/^## \[Unreleased\]$/m);
     expect(changelog).toContain(`## [${version}]`);
+  });
+
+  it('has the MIT licence that package.json names', () => {
+    expect((JSON.parse(file('package.json')) as { license: string }).license).toBe('MIT');
+    const licence = file('LICENSE');
+    expect(licence).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} The zilliz-backup-action authors\n/,
+    );
+    expect(licence).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
   });
 
   it('marks dist/ as generated', () => {
