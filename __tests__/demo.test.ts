@@ -1,4 +1,4 @@
-// The demos, `npm start` (scripts/demo.ts) and `npm run demo:restore`, and
+// The demos, `npm start` (scripts/demo.ts), `npm run demo:restore` and `npm run demo:prune`, and
 // what they print: every ending, the summary as terminal text, runner commands as a runner shows
 // them, counts in the right number, and a usage line for a wrong option.
 import { spawn } from 'node:child_process';
@@ -154,6 +154,60 @@ describe('npm run demo:restore (scripts/demo-restore.ts)', () => {
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toContain('usage: npm run demo:restore -- [--job-ms 3000] [--cluster]');
+      expect(stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+});
+
+describe('npm run demo:prune (scripts/demo-prune.ts)', () => {
+  // 24 generated backups, one a day: 16 manual cluster backups AVAILABLE and the newest still
+  // CREATING are in scope (simulator/backlog.ts); keep-last 5, older-than 10d (backup9 is too
+  // young), max-deletions 5: the 5 oldest of the 10 due go, the next 5 are left over.
+  it('deletes the oldest due backups, up to the cap, and shows why each is kept', async () => {
+    const { code, stdout, stderr } = await run('demo-prune.ts');
+    expect(code, stderr).toBe(0);
+    expectTerminalText(stdout);
+    const outputs = section(stdout, 'outputs');
+    for (const output of ['deletedCount=5', 'keptCount=12', 'leftOver=5', 'status=SUCCESSFUL']) {
+      expect(outputs).toContain(output);
+    }
+    const summary = section(stdout, 'job summary');
+    expect(summary).toMatch(/^Dedicated-01_backup1 \(\S+\) .* kept +status CREATING$/m);
+    expect(summary).toMatch(/^Dedicated-01_backup9 \(\S+\) .* kept +too young/m);
+    expect(summary).toMatch(/^Dedicated-01_backup11 \(\S+\) .* kept +over the cap/m);
+    expect(summary).toMatch(/^Dedicated-01_backup24 \(\S+\) .* deleted +beyond the newest 5/m);
+    expect(summary.match(/ deleted +beyond/g)).toHaveLength(5);
+    expect(section(stdout, 'result')).toMatch(
+      /exit code 0, [\d.]+ s; \d+ API requests; 19 of 24 backups left on the cluster/,
+    );
+  });
+
+  it('deletes nothing in a dry run, and says what it would delete', async () => {
+    const { code, stdout, stderr } = await run(
+      'demo-prune.ts',
+      '--dry-run',
+      '--max-deletions',
+      '20',
+    );
+    expect(code, stderr).toBe(0);
+    expectTerminalText(stdout);
+    const outputs = section(stdout, 'outputs');
+    for (const output of ['deletedCount=0', 'keptCount=17', 'leftOver=0', 'status=DRY_RUN']) {
+      expect(outputs).toContain(output);
+    }
+    expect(section(stdout, 'job summary').match(/would delete \(dry run\)/g)).toHaveLength(10);
+    // One List backups call: a dry run reads the list once and deletes nothing.
+    expect(section(stdout, 'result')).toMatch(
+      /exit code 0, [\d.]+ s; 1 API request; 24 of 24 backups left on the cluster/,
+    );
+  });
+
+  it('answers a wrong option with a usage line, not a stack trace', async () => {
+    for (const args of [['--backups', 'many'], ['--keep'], ['--backups', '0']]) {
+      const { code, stdout, stderr } = await run('demo-prune.ts', ...args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain('usage: npm run demo:prune -- [--backups 24]');
       expect(stderr).not.toMatch(/^\s+at /m);
     }
   });
