@@ -206,14 +206,6 @@ describe('README.md', () => {
 describe('the repository', () => {
   const file = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
-  it('has a Keep a Changelog CHANGELOG.md whose first release is the package version', () => {
-    const changelog = file('CHANGELOG.md');
-    const version = (JSON.parse(file('package.json')) as { version: string }).version;
-    expect(changelog).toContain('[Keep a Changelog]');
-    expect(changelog).toMatch(/^## \[Unreleased\]$/m);
-    expect(changelog).toContain(`## [${version}]`);
-  });
-
   it('has the MIT licence that package.json names', () => {
     expect((JSON.parse(file('package.json')) as { license: string }).license).toBe('MIT');
     const licence = file('LICENSE');
