@@ -22,7 +22,7 @@ const files = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
 const read = (file: string): string => readFileSync(join(DIR, file), 'utf8');
 
 describe('examples/', () => {
-  it('has the documented workflows, each linked from the README', () => {
+  it('has the documented workflows, each linked once from the README', () => {
     expect(files.sort()).toEqual([
       'backup-before-migration.yml',
       'collection-backup-before-ddl.yml',
@@ -33,7 +33,9 @@ describe('examples/', () => {
       'rollback.yml',
     ]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const file of files) expect(readme).toContain(`(examples/${file})`);
+    for (const file of files) {
+      expect(readme.split(`(examples/${file})`).length - 1, `links to ${file}`).toBe(1);
+    }
   });
 
   describe.each(files)('%s', (file) => {
@@ -52,6 +54,19 @@ describe('examples/', () => {
       '$where: takes values through env:, not ${{ }} in run:',
       ({ script }) => {
         expect(script).not.toContain('${{');
+      },
+    );
+
+    it.each(runScripts(workflow))(
+      '$where: a table it writes to the job summary starts with a header row',
+      ({ script }) => {
+        // The lines the script echoes, tables among them. A table's first row must be followed
+        // by a delimiter row (| --- |), or GitHub shows the pipes as text.
+        const echoed = [...script.matchAll(/^\s*echo\s+(["'])(.*)\1/gm)].map((m) => m[2] ?? '');
+        echoed.forEach((line, i) => {
+          const startsTable = line.startsWith('|') && !echoed[i - 1]?.startsWith('|');
+          if (startsTable) expect(echoed[i + 1], `after ${line}`).toMatch(/^\|( *:?-+:? *\|)+$/);
+        });
       },
     );
 

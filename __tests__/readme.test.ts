@@ -1,7 +1,7 @@
 // The README is what Marketplace users read: its inputs and outputs tables must say what
 // action.yml says (same names in the same order, same defaults, same descriptions), its YAML
 // snippets must be valid uses of the action, and the sections CI and users rely on must stay.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -19,23 +19,48 @@ const suite = loadSuite();
 const actions = [...suite.values()];
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
+/** The actions with a folder of their own (restore/, prune/), each with its own README. */
+const subActions = actions.filter((spec) => spec.dir !== '');
+const readmeOf = (spec: ActionSpec): string =>
+  readFileSync(join(ROOT, spec.dir, 'README.md'), 'utf8');
+
 /**
- * Where each action's inputs and outputs tables are: the root action's under `## Inputs` and
- * `## Outputs`, each other action's under `### Inputs` and `### Outputs` of its own section.
+ * Where each action's inputs and outputs tables are: in README.md, the root action's under
+ * `## Inputs` and `## Outputs`, each other action's under `### Inputs` and `### Outputs` of its
+ * own section; in each other action's own README (restore/README.md …), under `## Inputs` and
+ * `## Outputs`.
  */
-const TABLES: { action: ActionSpec; section: string; level: string }[] = actions.map((spec) => ({
-  action: spec,
-  section: spec.dir === '' ? '' : `## ${spec.dir[0]?.toUpperCase()}${spec.dir.slice(1)}`,
-  level: spec.dir === '' ? '##' : '###',
-}));
+interface TablePlace {
+  action: ActionSpec;
+  file: string;
+  text: string;
+  section: string;
+  level: string;
+}
+const TABLES: TablePlace[] = [
+  ...actions.map((spec) => ({
+    action: spec,
+    file: 'README.md',
+    text: readme,
+    section: spec.dir === '' ? '' : `## ${spec.dir[0]?.toUpperCase()}${spec.dir.slice(1)}`,
+    level: spec.dir === '' ? '##' : '###',
+  })),
+  ...subActions.map((spec) => ({
+    action: spec,
+    file: `${spec.dir}/README.md`,
+    text: readmeOf(spec),
+    section: '',
+    level: '##',
+  })),
+];
 
 /** The rows of the first table after `heading` (in `section`), as cells without Markdown escapes. */
-function table(heading: string, section = ''): string[][] {
-  const from = section ? readme.indexOf(`\n${section}\n`) : 0;
+function table(text: string, heading: string, section = ''): string[][] {
+  const from = section ? text.indexOf(`\n${section}\n`) : 0;
   expect(from, `${section} is missing`).toBeGreaterThan(-1);
-  const start = readme.indexOf(`\n${heading}\n`, from);
+  const start = text.indexOf(`\n${heading}\n`, from);
   expect(start, `${heading} is missing`).toBeGreaterThan(-1);
-  const lines = readme.slice(start + heading.length + 2).split('\n');
+  const lines = text.slice(start + heading.length + 2).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
   const rows: string[][] = [];
   for (const line of lines.slice(first + 2)) {
@@ -56,6 +81,55 @@ const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
 function shownDefault(spec: { required: boolean; default: string | undefined }): string {
   if (spec.required) return '(required)';
   return spec.default === '' ? "`''`" : `\`${spec.default}\``;
+}
+
+/**
+ * The YAML snippets of `text` that use the suite, and what is wrong with them. A list of steps is
+ * checked as part of a job whose backup step comes earlier.
+ */
+function snippetProblems(text: string): { count: number; problems: string[] } {
+  const snippets = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action'));
+  const problems = workflows.flatMap((snippet, i) => {
+    const parsed: unknown = parse(snippet);
+    const workflow = Array.isArray(parsed)
+      ? { jobs: { job: { steps: [{ id: 'backup' }, ...(parsed as unknown[])] } } }
+      : parsed;
+    const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
+    return [
+      ...checkWorkflow(workflow, suite, { requirePermissions: complete }),
+      // Values reach scripts through env:, never as ${{ }} inside run:.
+      ...runScripts(workflow)
+        .filter(({ script }) => script.includes('${{'))
+        .map(({ where }) => `${where}: \${{ }} in run:`),
+    ].map((problem) => `snippet ${i + 1}: ${problem}`);
+  });
+  return { count: workflows.length, problems };
+}
+
+/** Relative links of a Markdown text: [path, anchor]. */
+function links(text: string): [string, string][] {
+  return [...text.matchAll(/\]\(([^)#:]+)(?:#([^)]*))?\)/g)].map((m) => [m[1] ?? '', m[2] ?? '']);
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchor = (heading: string): string =>
+  heading
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
+
+/** Links of `text` (a file in `dir`) to files that do not exist, or to headings they lack. */
+function brokenLinks(text: string, dir: string): string[] {
+  return links(text).flatMap(([target, hash]) => {
+    const path = join(ROOT, dir, target);
+    if (!existsSync(path)) return [`${target}: no such file`];
+    if (!hash || !target.endsWith('.md')) return [];
+    const headings = [...readFileSync(path, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) =>
+      anchor(m[1] ?? ''),
+    );
+    return headings.includes(hash) ? [] : [`${target}#${hash}: no such heading`];
+  });
 }
 
 describe.each(actions)('$dir/action.yml', (action) => {
@@ -79,9 +153,9 @@ describe.each(actions)('$dir/action.yml', (action) => {
   });
 });
 
-describe.each(TABLES)('README.md, $section tables', ({ action, section, level }) => {
+describe.each(TABLES)('$file, $section tables', ({ action, text, section, level }) => {
   it('lists every input of action.yml, in order, with its default and description', () => {
-    const rows = table(`${level} Inputs`, section);
+    const rows = table(text, `${level} Inputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.inputs.keys()].map((n) => `\`${n}\``));
     for (const [name, shown, description] of rows) {
       const spec = action.inputs.get(name?.replace(/`/g, '') ?? '');
@@ -92,7 +166,7 @@ describe.each(TABLES)('README.md, $section tables', ({ action, section, level })
   });
 
   it('lists every output of action.yml, in order, with its description', () => {
-    const rows = table(`${level} Outputs`, section);
+    const rows = table(text, `${level} Outputs`, section);
     expect(rows.map(([name]) => name)).toEqual([...action.outputs.keys()].map((n) => `\`${n}\``));
     for (const [name, description] of rows) {
       const spec = action.outputs.get(name?.replace(/`/g, '') ?? '');
@@ -111,23 +185,9 @@ describe('README.md', () => {
   });
 
   it('has YAML snippets that use only inputs and outputs of the actions they use', () => {
-    const snippets = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
-    const workflows = snippets.filter((snippet) => snippet.includes('zilliz-backup-action'));
-    expect(workflows.length).toBeGreaterThan(1);
-    for (const snippet of workflows) {
-      const parsed: unknown = parse(snippet);
-      // A list of steps is part of a job whose backup step comes earlier.
-      const workflow = Array.isArray(parsed)
-        ? { jobs: { job: { steps: [{ id: 'backup' }, ...(parsed as unknown[])] } } }
-        : parsed;
-      const complete = typeof workflow === 'object' && workflow !== null && 'on' in workflow;
-      expect(checkWorkflow(workflow, suite, { requirePermissions: complete })).toEqual([]);
-      for (const { where, script } of runScripts(workflow)) {
-        expect(script, `${where}: pass values through env:, not \${{ }} in run:`).not.toContain(
-          '${{',
-        );
-      }
-    }
+    const { count, problems } = snippetProblems(readme);
+    expect(count).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
   });
 
   it('backs up the whole cluster in the Quick start, and says how to reference the action', () => {
@@ -157,18 +217,21 @@ describe('README.md', () => {
     expect(readme).toContain('npm run local-action');
   });
 
-  it('links the examples, the changelog, the security policy and the contributing guide', () => {
-    for (const link of ['(examples/', '(CHANGELOG.md)', '(SECURITY.md)', '(CONTRIBUTING.md)']) {
+  it('links the examples, the changelog, the security policy, the contributing guide and the licence', () => {
+    for (const link of [
+      '(examples/',
+      '(CHANGELOG.md)',
+      '(SECURITY.md)',
+      '(CONTRIBUTING.md)',
+      '(LICENSE)',
+    ]) {
       expect(readme).toContain(link);
     }
   });
 
   it('links only to files that exist', () => {
-    const targets = [...readme.matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1] ?? '');
-    expect(targets.length).toBeGreaterThan(5);
-    for (const target of targets) {
-      expect(existsSync(join(ROOT, target)), target).toBe(true);
-    }
+    expect(links(readme).length).toBeGreaterThan(5);
+    expect(brokenLinks(readme, '')).toEqual([]);
   });
 
   it('covers the failures users meet, proxies and releases', () => {
@@ -197,15 +260,51 @@ describe('README.md', () => {
   });
 });
 
+describe.each(subActions)('$dir/README.md', (spec) => {
+  const text = readmeOf(spec);
+  const ref = `<owner>/zilliz-backup-action/${spec.dir}@v1`;
+
+  it('names the action as action.yml does, and says how to reference it', () => {
+    expect(text.split('\n')[0]).toBe(`# ${spec.name}`);
+    expect(text).toContain(`uses: ${ref}`);
+    expect(text).toContain('replace `<owner>`');
+    expect(text).toContain(`<owner>/zilliz-backup-action/${spec.dir}@<40-character commit SHA>`);
+  });
+
+  it('has usage and examples, with YAML snippets that use only inputs and outputs of the action', () => {
+    for (const heading of ['## Usage', '## Inputs', '## Outputs', '## Examples']) {
+      expect(text).toContain(`\n${heading}\n`);
+    }
+    const { count, problems } = snippetProblems(text);
+    expect(count).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('links the examples that use the action, and only files and headings that exist', () => {
+    const examples = readdirSync(join(ROOT, 'examples')).filter((file) =>
+      readFileSync(join(ROOT, 'examples', file), 'utf8').includes(ref),
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    for (const file of examples) expect(text).toContain(`](../examples/${file})`);
+    expect(brokenLinks(text, spec.dir)).toEqual([]);
+  });
+
+  it('is linked from the main README, and names its demo', () => {
+    expect(readme).toContain(`](${spec.dir}/README.md)`);
+    expect(text).toContain(`npm run demo:${spec.dir}`);
+  });
+});
+
 describe('the repository', () => {
   const file = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
-  it('has a Keep a Changelog CHANGELOG.md whose first release is the package version', () => {
-    const changelog = file('CHANGELOG.md');
-    const version = (JSON.parse(file('package.json')) as { version: string }).version;
-    expect(changelog).toContain('[Keep a Changelog]');
-    expect(changelog).toMatch(/^## \[Unreleased\]$/m);
-    expect(changelog).toContain(`## [${version}]`);
+  it('has the MIT licence that package.json names', () => {
+    expect((JSON.parse(file('package.json')) as { license: string }).license).toBe('MIT');
+    const licence = file('LICENSE');
+    expect(licence).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} The zilliz-backup-action authors\n/,
+    );
+    expect(licence).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
   });
 
   it('marks dist/ as generated', () => {

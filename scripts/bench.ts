@@ -25,6 +25,7 @@ import {
   type PollInterval,
   type ProgressReading,
 } from '../src/core/schedule.ts';
+import { plural } from './plural.ts';
 import { pool } from './pool.ts';
 import { ACTIONS, bundlePath, type SuiteAction } from './actions.ts';
 import { DIST, runBundled, type BundledRun, type Inputs } from './runner.ts';
@@ -409,7 +410,9 @@ const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const startups: Startup[] = [];
 for (const action of ACTIONS) {
-  progress(`start-up: ${startupRepeats} pairs of node -e 0 and the ${action.name} action…`);
+  progress(
+    `start-up: ${plural(startupRepeats, 'pair')} of node -e 0 and the ${action.name} action…`,
+  );
   startups.push(await measureStartup(action, startupRepeats));
 }
 
@@ -422,14 +425,14 @@ for (const seconds of args['startup-only'] ? [] : jobSeconds) {
 }
 // Longest first, so that the pool finishes together.
 tasks.sort((a, b) => b.jobMs - a.jobMs);
-if (tasks.length) progress(`${tasks.length} backup runs, ${concurrency} at a time…`);
+if (tasks.length) progress(`${plural(tasks.length, 'backup run')}, ${concurrency} at a time…`);
 let done = 0;
 const runs = await pool(
   tasks.map((t) => async () => {
     const run = await runOnce(t.who, t.nominalMs, t.jobMs);
     progress(
       `  [${++done}/${tasks.length}] ${t.who.padEnd(6)} ${secs(t.jobMs)} s job: step ${secs(run.stepMs)} s, ` +
-        `lag ${secs(run.lagMs)} s, ${run.describeCalls} describe-job calls${run.error ? ` — FAILED ${run.error}` : ''}`,
+        `lag ${secs(run.lagMs)} s, ${plural(run.describeCalls, 'describe-job call')}${run.error ? ` — FAILED ${run.error}` : ''}`,
     );
     return run;
   }),
@@ -519,7 +522,9 @@ say(
 );
 if (failures.length) {
   say();
-  say(`**${failures.length} run(s) failed** and are left out:`);
+  say(
+    `**${plural(failures.length, 'run')} failed** and ${failures.length === 1 ? 'is' : 'are'} left out:`,
+  );
   for (const r of failures)
     say(`- ${r.who}, ${secs(r.jobMs)} s job: ${r.error?.replace(/\n/g, ' ')}`);
 }
@@ -553,7 +558,7 @@ const BUNDLE_TARGET_BYTES = 500_000;
 const ratioOf = (st: Startup): number => median(st.actionMs) / median(st.bareMs);
 say();
 say(
-  `### Start-up (${startupRepeats} interleaved pairs per action, one process at a time, after 2 warm-up pairs)`,
+  `### Start-up (${plural(startupRepeats, 'interleaved pair')} per action, one process at a time, after 2 warm-up pairs)`,
 );
 say();
 say('| Process | Median | min–max |');

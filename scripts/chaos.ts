@@ -10,6 +10,7 @@ import {
   type RouteName,
   type ScenarioInput,
 } from '../simulator/server.ts';
+import { plural } from './plural.ts';
 import { pool } from './pool.ts';
 import { runBundled, type BundledRun, type Inputs } from './runner.ts';
 
@@ -244,9 +245,9 @@ async function runRound(scenario: Scenario, seed: number): Promise<Round> {
     if (run.durationMs > scenario.timeoutMs + 2_000) problems.push(`took ${run.durationMs} ms`);
     if (run.stderr.trim()) problems.push(`stderr: ${run.stderr.trim().slice(0, 80)}`);
   }
-  if (wrongful > 0) problems.push(`${wrongful} wrongful adoptions`);
-  if (outputsLost > 0) problems.push(`${outputsLost} outputs lost`);
-  if (manual.length !== scenario.backups) problems.push(`${manual.length} backups`);
+  if (wrongful > 0) problems.push(plural(wrongful, 'wrongful adoption'));
+  if (outputsLost > 0) problems.push(plural(outputsLost, 'output lost', 'outputs lost'));
+  if (manual.length !== scenario.backups) problems.push(plural(manual.length, 'backup'));
   return {
     passed: problems.length === 0,
     backups: manual.length,

@@ -2,20 +2,40 @@
 // of shop.orders and shop.items is restored next to the originals (suffix _restored), or, with
 // --cluster, a cluster backup into a new cluster; shows the log, the outputs and the job summary
 // as a user would see them on GitHub.
-//   node scripts/demo-restore.ts [--job-ms 3000] [--cluster] [--fail-second]
+//   npm run demo:restore -- [--job-ms 3000] [--cluster] [--fail-second]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startSimulator } from '../simulator/server.ts';
 import { actionNamed, bundlePath } from './actions.ts';
+import { plural } from './plural.ts';
 import { runBundled } from './runner.ts';
+import { summaryText } from './terminal.ts';
 
-const { values } = parseArgs({
-  options: {
-    'job-ms': { type: 'string', default: '3000' },
-    cluster: { type: 'boolean', default: false },
-    'fail-second': { type: 'boolean', default: false },
-  },
-});
+const USAGE = 'usage: npm run demo:restore -- [--job-ms 3000] [--cluster] [--fail-second]';
+
+function options(): { jobMs: number; cluster: boolean; failSecond: boolean } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        'job-ms': { type: 'string', default: '3000' },
+        cluster: { type: 'boolean', default: false },
+        'fail-second': { type: 'boolean', default: false },
+      },
+    });
+    if (!/^\d+$/.test(values['job-ms']))
+      throw new Error(`--job-ms ${values['job-ms']} is not a number of milliseconds`);
+    return {
+      jobMs: Number(values['job-ms']),
+      cluster: values.cluster,
+      failSecond: values['fail-second'],
+    };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = options();
 
 const bundle = bundlePath(actionNamed('restore'));
 if (!existsSync(bundle)) {
@@ -26,8 +46,8 @@ if (!existsSync(bundle)) {
 const backupId = 'backup1_demo0a1b2c3d4e5';
 const sim = await startSimulator({
   scenario: {
-    restoreJobDurationMs: Number(values['job-ms']),
-    restoreOutcomes: values['fail-second'] ? ['SUCCESSFUL', 'FAILED'] : [],
+    restoreJobDurationMs: values.jobMs,
+    restoreOutcomes: values.failSecond ? ['SUCCESSFUL', 'FAILED'] : [],
     existingBackups: [
       values.cluster
         ? { backupId, backupType: 'CLUSTER', creationMethod: 'MANUAL' }
@@ -67,9 +87,9 @@ for (const [name, value] of Object.entries(result.outputs)) {
   console.log(`  ${name}=${name === 'password' ? '*** (masked on a runner)' : value}`);
 }
 rule('job summary');
-console.log(result.summary.trim());
+console.log(summaryText(result.summary));
 rule('result');
 console.log(
-  `  exit code ${result.code}, ${(result.durationMs / 1000).toFixed(2)} s; ${sim.requests.length} API requests`,
+  `  exit code ${result.code}, ${(result.durationMs / 1000).toFixed(2)} s; ${plural(sim.requests.length, 'API request')}`,
 );
-process.exitCode = result.code === 0 || values['fail-second'] ? 0 : 1;
+process.exitCode = result.code === 0 || values.failSecond ? 0 : 1;

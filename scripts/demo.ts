@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startSimulator, type ScenarioInput } from '../simulator/server.ts';
 import { runBundled } from './runner.ts';
+import { plural } from './plural.ts';
 import { summaryText } from './terminal.ts';
 
 const USAGE =
@@ -80,7 +81,7 @@ console.log(summaryText(result.summary));
 rule('result');
 console.log(
   `  exit code ${result.code}, ${(result.durationMs / 1000).toFixed(2)} s for a ${jobMs / 1000} s backup job; ` +
-    `${sim.requests.length} API requests`,
+    plural(sim.requests.length, 'API request'),
 );
 // The demo succeeds when the step ended the way it was asked to.
 const expectedCode = ending === 'success' ? 0 : 1;

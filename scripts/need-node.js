@@ -1,5 +1,7 @@
-// First step of `npm start` and `npm test`, on whatever `node` is first on PATH: plain JavaScript,
-// so that a missing install or an older Node gets one line saying what to run, not a stack trace.
+// First step of every npm script (package.json), on whatever `node` is first on PATH: plain
+// JavaScript, so that a missing install or an older Node gets one line saying what to run, not a
+// stack trace (an older Node cannot load the .ts scripts, and the tools are not there before
+// `npm ci`).
 /* global process, console */
 import { existsSync } from 'node:fs';
 
