@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { runBundled, type Inputs } from '../scripts/runner.ts';
+import pkg from '../package.json' with { type: 'json' };
 
 let sim: Simulator;
 beforeEach(async () => {
@@ -36,7 +37,7 @@ describe('the bundled action', () => {
     expect(result.stdout).toContain('::notice title=Zilliz Cloud backup::');
     expect(result.stdout.split(`::add-mask::${sim.apiKey}`).join('')).not.toContain(sim.apiKey);
     const userAgent = String(sim.requests[0]?.headers['user-agent']);
-    expect(userAgent).toMatch(/^zilliz-backup-action\/\d+\.\d+\.\d+ /);
+    expect(userAgent.startsWith(`zilliz-backup-action/${pkg.version} (node v`)).toBe(true);
   });
 
   it('fails with exit code 1 and an ::error:: line on bad input, before any request', async () => {
