@@ -88,7 +88,7 @@ describe('base-url', () => {
     const http = createHttpClient(baseUrl, log);
     const client = createClient({
       baseUrl,
-      apiKey: 'k',
+      token: 'k',
       deadline: new Deadline(5_000),
       log,
       http,

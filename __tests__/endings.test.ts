@@ -81,11 +81,16 @@ describe.each(ACTIONS)('the $name action', ({ name, definition, inputs }) => {
       const action = definition();
       const settings = action.readSettings();
       const lines: string[] = [];
+      const http = {
+        request: () => Promise.reject(new Error('no requests here')),
+        destroy: () => {},
+      };
       const run = {
         settings,
         log: testLog(lines),
         deadline: new Deadline(settings.timeoutMs),
-        http: { request: () => Promise.reject(new Error('no requests here')), destroy: () => {} },
+        http,
+        openHttp: () => http,
         startedAt: Date.now(),
         addSecret: () => undefined,
       };

@@ -18,6 +18,9 @@ const settings: Settings = {
   baseUrl: 'https://api.cloud.zilliz.com',
   ifInProgress: 'wait',
   copyToRegions: [],
+  verify: 'auto',
+  clusterToken: undefined,
+  secrets: [],
 };
 const created: BackupRecord = {
   ...newRecord(),

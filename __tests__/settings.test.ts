@@ -44,6 +44,9 @@ describe('readSettings', () => {
       baseUrl: 'https://api.cloud.zilliz.com',
       ifInProgress: 'wait',
       copyToRegions: [],
+      verify: 'auto',
+      clusterToken: undefined,
+      secrets: [],
     });
   });
 

@@ -33,7 +33,7 @@ export function clientFor(
   const deadline = new Deadline(options.timeoutMs ?? 30_000);
   const client = createClient({
     baseUrl: sim.url,
-    apiKey: options.apiKey ?? sim.apiKey,
+    token: options.apiKey ?? sim.apiKey,
     deadline,
     log,
     http,

@@ -4,6 +4,7 @@ import type { ActionRun, BaseSettings } from '../core/action.ts';
 import { backupEndpoints, type BackupEndpoints } from './backups.ts';
 import { clusterEndpoints, type ClusterEndpoints } from './clusters.ts';
 import { jobEndpoints, type JobEndpoints } from './jobs.ts';
+import { OnCluster, type VerifyMode } from './on-cluster.ts';
 import { restoreEndpoints, type RestoreEndpoints } from './restores.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 import { USER_AGENT } from './user-agent.ts';
@@ -39,11 +40,34 @@ export function clientForRun(
 ): ZillizClient {
   return createClient({
     baseUrl: settings.baseUrl,
-    apiKey: settings.apiKey,
+    token: settings.apiKey,
     deadline,
     log,
     http,
     userAgent: USER_AGENT,
     requestTimeoutMs,
+  });
+}
+
+/** The checks on clusters' own endpoints of one action run, under its verify input. */
+export function onClusterForRun(
+  {
+    settings,
+    deadline,
+    log,
+    openHttp,
+  }: Pick<
+    ActionRun<BaseSettings & { verify: VerifyMode }>,
+    'settings' | 'deadline' | 'log' | 'openHttp'
+  >,
+  client: ZillizClient,
+): OnCluster {
+  return new OnCluster({
+    mode: settings.verify,
+    log,
+    deadline,
+    clusters: client.clusters,
+    openHttp,
+    userAgent: USER_AGENT,
   });
 }

@@ -13,7 +13,10 @@ export interface ClusterInfo {
   cuSize: number | undefined;
   /** CREATING, RUNNING … as the server wrote it. */
   status: string | undefined;
+  /** The public endpoint, e.g. https://in01-….vectordb.zillizcloud.com:19530. */
   connectAddress: string | undefined;
+  /** The endpoint through a private link, when the cluster has one. */
+  privateLinkAddress: string | undefined;
 }
 
 function toClusterInfo(item: unknown, requestId: string | undefined, label: string): ClusterInfo {
@@ -27,7 +30,8 @@ function toClusterInfo(item: unknown, requestId: string | undefined, label: stri
     regionId: optionalText(data.regionId),
     cuSize,
     status: optionalText(data.status),
-    connectAddress: optionalText(data.connectAddress) || undefined,
+    connectAddress: optionalName(data.connectAddress),
+    privateLinkAddress: optionalName(data.privateLinkAddress),
   };
 }
 

@@ -10,6 +10,16 @@ const MAX_MESSAGE_CHARS = 300;
 
 export type Headers = Record<string, string | string[] | undefined>;
 
+/** What a reply must look like to be a success. */
+export interface EnvelopeRules {
+  /** `code` of a success: 0 on the control plane; older Milvus endpoints answer 200. */
+  successCodes: ReadonlySet<number>;
+  /** Whether `data` may be anything (a Milvus list is an array), not only an object. */
+  anyData: boolean;
+}
+
+export const CONTROL_PLANE: EnvelopeRules = { successCodes: new Set([0]), anyData: false };
+
 /** What came back for one request. */
 export interface RawReply {
   status: number;
@@ -44,7 +54,11 @@ export function excerpt(text: string): string {
  * 4xx final (an ApiError when the body names a code), a redirect is never followed, a 2xx must
  * be the envelope with `code: 0` and a `data` object.
  */
-export function readEnvelope({ status, headers, text }: RawReply, label: string): Reply {
+export function readEnvelope(
+  { status, headers, text }: RawReply,
+  label: string,
+  rules: EnvelopeRules = CONTROL_PLANE,
+): Reply {
   const requestId = headerValue(headers.requestid);
   let json: unknown;
   try {
@@ -95,7 +109,12 @@ export function readEnvelope({ status, headers, text }: RawReply, label: string)
   if (typeof code !== 'number') {
     throw new MalformedReplyError(label, 'reply has no numeric "code" field', requestId, false);
   }
-  if (code !== 0) throw new ApiError(label, status, code, serverMessage || 'no message', requestId);
+  if (!rules.successCodes.has(code)) {
+    throw new ApiError(label, status, code, serverMessage || 'no message', requestId);
+  }
+  if (rules.anyData) {
+    return { data: isObject(envelope.data) ? envelope.data : {}, value: envelope.data, requestId };
+  }
   if (!isObject(envelope.data)) throw new EmptyReplyError(label, requestId);
-  return { data: envelope.data, requestId };
+  return { data: envelope.data, value: envelope.data, requestId };
 }

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { input, parseBaseUrl, parseEnum, parseList, parseTimeout, quote } from '../core/inputs.ts';
 import type { BackupType } from './backups.ts';
 import { CLUSTER_ID, nameProblem } from './ids.ts';
+import type { VerifyMode } from './on-cluster.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.cloud.zilliz.com';
 export const CHINA_BASE_URL = 'https://api.cloud.zilliz.com.cn';
@@ -150,4 +151,31 @@ export function readBackupScope(problems: string[]): BackupScope {
     }
   }
   return { backupType, collections, database };
+}
+
+/** The checks on the cluster's own endpoint: `verify`, and `cluster-token` for BYOC clusters. */
+export interface Verification {
+  verify: VerifyMode;
+  /** username:password for the cluster's endpoint; undefined: the API key is used. */
+  clusterToken: string | undefined;
+}
+
+/** verify and cluster-token; the token is masked before anything else can print it. */
+export function readVerification(problems: string[]): Verification {
+  const verify = parseEnum<VerifyMode>(
+    'verify',
+    input('verify') || 'auto',
+    ['auto', 'true', 'false'],
+    problems,
+  );
+  const clusterToken = core.getInput('cluster-token').trim() || undefined;
+  if (clusterToken !== undefined) {
+    core.setSecret(clusterToken);
+    if (!/^[^:\s]+:\S+$/.test(clusterToken)) {
+      problems.push(
+        'cluster-token: is not username:password (value not shown): a cluster credential, e.g. from a secret',
+      );
+    }
+  }
+  return { verify, clusterToken };
 }

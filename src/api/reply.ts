@@ -8,6 +8,8 @@ export type Json = Record<string, unknown>;
 /** A reply's `data` object, and the request id that came with it (for error messages). */
 export interface Reply {
   data: Json;
+  /** `data` as sent, whatever its type (a list is an array). */
+  value?: unknown;
   requestId: string | undefined;
 }
 

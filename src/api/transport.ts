@@ -7,7 +7,13 @@ import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadlin
 import type { Log } from '../core/log.ts';
 import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
 import { retryDelay } from '../core/retry.ts';
-import { headerValue, readEnvelope, type RawReply } from './envelope.ts';
+import {
+  CONTROL_PLANE,
+  headerValue,
+  readEnvelope,
+  type EnvelopeRules,
+  type RawReply,
+} from './envelope.ts';
 import {
   ApiRequestError,
   EmptyReplyError,
@@ -27,13 +33,18 @@ const MALFORMED_RETRIES = 4;
 
 export interface TransportOptions {
   baseUrl: string;
-  apiKey: string;
+  /** Sent as "Authorization: Bearer …": the API key, or a cluster's username:password. */
+  token: string;
   deadline: Deadline;
   log: Log;
   http: HttpClient;
   userAgent: string;
   requestTimeoutMs?: number;
   random?: () => number;
+  /** What a successful reply looks like (the control plane's envelope by default). */
+  envelope?: EnvelopeRules;
+  /** A read is tried at most this many times (until the deadline when left out). */
+  maxAttempts?: number;
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -47,6 +58,8 @@ export class Transport {
       ...options,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       random: options.random ?? Math.random,
+      envelope: options.envelope ?? CONTROL_PLANE,
+      maxAttempts: options.maxAttempts ?? Infinity,
     };
   }
 
@@ -81,25 +94,29 @@ export class Transport {
   }
 
   /**
-   * A read is safe to repeat: retry transient failures until they pass or time runs out. A reply
-   * that `parse` finds malformed (a `code: 0` without data, a missing field) is one more glitch,
-   * asked again a few times before it is taken as the server's answer.
+   * A read is safe to repeat: retry transient failures until they pass, time runs out or
+   * `maxAttempts` are used. A reply that `parse` finds malformed (a `code: 0` without data, a
+   * missing field) is one more glitch, asked again a few times before it is taken as the
+   * server's answer. A read is a GET, or a POST with `body` where the API reads that way (the
+   * cluster's endpoint).
    */
   async read<T = Reply>(
     path: string,
     label: string,
     parse: (reply: Reply) => T = (reply) => reply as T,
+    body?: unknown,
   ): Promise<T> {
     let malformed = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return parse(await this.send('GET', path, label));
+        return parse(await this.send(body === undefined ? 'GET' : 'POST', path, label, body));
       } catch (error) {
         if (!(error instanceof ApiRequestError)) throw error;
         const isMalformed =
           error instanceof MalformedReplyError || error instanceof EmptyReplyError;
         if (isMalformed && ++malformed > MALFORMED_RETRIES) throw error;
         if (!error.transient && !isMalformed) throw error;
+        if (attempt + 1 >= this.options.maxAttempts) throw error;
         await this.pauseBeforeRetry(error, attempt);
       }
     }
@@ -109,7 +126,7 @@ export class Transport {
   async send(method: Method, path: string, label: string, body?: unknown): Promise<Reply> {
     await this.rateLimit.take(endpointOf(method, path), this.options.deadline);
     const raw = await this.exchange(method, path, label, body);
-    return readEnvelope(raw, label);
+    return readEnvelope(raw, label, this.options.envelope);
   }
 
   /**
@@ -136,7 +153,7 @@ export class Transport {
         method,
         signal: AbortSignal.any([ownLimit, deadline.signal]),
         headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
+          authorization: `Bearer ${this.options.token}`,
           accept: 'application/json',
           'user-agent': this.options.userAgent,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),

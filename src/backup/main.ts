@@ -1,5 +1,5 @@
 // The backup action: settings → client → workflow → report, on the suite's shared harness.
-import { clientForRun } from '../api/client.ts';
+import { clientForRun, onClusterForRun } from '../api/client.ts';
 import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
@@ -45,15 +45,22 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
           `(timeout ${formatDuration(settings.timeoutMs)}, ` +
           `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
       );
-      await runBackup({
-        client: clientForRun(run, options.requestTimeoutMs),
-        settings,
-        deadline: run.deadline,
-        log,
-        record,
-        onCreated: publishIds,
-        interval: options.interval,
-      });
+      const client = clientForRun(run, options.requestTimeoutMs);
+      const onCluster = onClusterForRun(run, client);
+      try {
+        await runBackup({
+          client,
+          settings,
+          deadline: run.deadline,
+          log,
+          record,
+          onCreated: publishIds,
+          onCluster,
+          interval: options.interval,
+        });
+      } finally {
+        onCluster.close();
+      }
     },
     stopped: (reason, { settings, log }) => {
       const ids = knownSoFar(record);

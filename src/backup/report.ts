@@ -6,11 +6,13 @@ import { ApiError, COLLECTION_CODES } from '../api/errors.ts';
 import type { Ending, SummaryBody } from '../core/action.ts';
 import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { formatDuration } from '../core/deadline.ts';
-import { formatSize } from '../core/summary.ts';
+import { formatSize, type SummaryTable } from '../core/summary.ts';
+import { NotVerifiedError } from '../api/on-cluster.ts';
 import {
   BackupFailedError,
   BackupInProgressError,
   BackupUnknownError,
+  CollectionsMissingError,
   type BackupRecord,
   type FinalStatus,
 } from './workflow.ts';
@@ -37,6 +39,7 @@ export function publishResult(record: BackupRecord): void {
   if (status) core.setOutput('status', status);
   if (record.size !== undefined) core.setOutput('backupSize', String(record.size));
   if (record.collections) core.setOutput('collections', JSON.stringify(record.collections));
+  if (record.manifest) core.setOutput('manifest', JSON.stringify(record.manifest));
 }
 
 /** One or two sentences a user can act on, for every ending. */
@@ -61,6 +64,12 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
 }
 
 function ownAdvice(error: unknown, record: BackupRecord): string | undefined {
+  if (error instanceof CollectionsMissingError) {
+    return 'Check the collections and database inputs against the cluster (names are case-sensitive); the names it holds are listed above, closest first.';
+  }
+  if (error instanceof NotVerifiedError) {
+    return "The cluster could not be checked and verify is true: let the runner reach the cluster (an IP allow-list, a public endpoint), set cluster-token for a BYOC cluster, or set verify: auto to go on with the control plane's word.";
+  }
   if (error instanceof BackupUnknownError) {
     return 'Do not deploy on the strength of this step: find the backup this run made in the Zilliz Cloud console (Backups) by its collections and time, or re-run when no other workflow backs up this cluster.';
   }
@@ -153,13 +162,32 @@ export function summarize(input: ReportInput): SummaryBody {
     ]);
   }
   if (record.size !== undefined) rows.push(['Size', formatSize(record.size)]);
+  if (settings.backupType === 'COLLECTION' && record.seenBefore !== undefined) {
+    rows.push([
+      'Checked on the cluster',
+      record.seenBefore === true
+        ? 'every collection existed before the backup'
+        : `not verified: ${record.seenBefore}`,
+    ]);
+  }
+  if (record.rowsNotSeen !== undefined) {
+    rows.push(['Row counts', `not verified: ${record.rowsNotSeen}`]);
+  }
   if (record.waitedFor.length > 0) rows.push(['Waited first for', record.waitedFor.join(', ')]);
   rows.push(['Time taken', formatDuration(elapsedMs)]);
-  return {
-    status: finalStatus(record),
-    title: headline(input),
-    tables: [{ columns: ['Item', 'Value'], rows }],
-  };
+  const tables: SummaryTable[] = [{ columns: ['Item', 'Value'], rows }];
+  if (record.manifest && record.rowsNotSeen === undefined) {
+    tables.push({
+      heading: 'Collections on the cluster when the backup finished',
+      columns: ['Database', 'Collection', 'Rows'],
+      rows: record.manifest.map((c) => [
+        c.dbName,
+        c.collectionName,
+        c.rowCount === undefined ? 'unknown' : String(c.rowCount),
+      ]),
+    });
+  }
+  return { status: finalStatus(record), title: headline(input), tables };
 }
 
 /** The report of one ending, as the harness asks for it. */

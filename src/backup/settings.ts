@@ -7,8 +7,10 @@ import {
   DEFAULT_TIMEOUT,
   readBackupScope,
   readConnection,
+  readVerification,
   type BackupScope,
   type Connection,
+  type Verification,
 } from '../api/inputs.ts';
 import type { BackupType } from '../api/backups.ts';
 import { input, InputError, parseBoolean, parseEnum, parseList, quote } from '../core/inputs.ts';
@@ -16,7 +18,9 @@ import { input, InputError, parseBoolean, parseEnum, parseList, quote } from '..
 export type { BackupType };
 export type IfInProgress = 'wait' | 'fail';
 
-export interface Settings extends Connection, BackupScope {
+export interface Settings extends Connection, BackupScope, Verification {
+  /** Secrets from the inputs besides the key (the cluster-token), redacted everywhere. */
+  secrets: string[];
   wait: boolean;
   ifInProgress: IfInProgress;
   /** Region ids that receive a permanent copy of the backup. */
@@ -29,6 +33,7 @@ export const DEFAULTS = {
   timeout: DEFAULT_TIMEOUT,
   'base-url': DEFAULT_BASE_URL,
   'if-in-progress': 'wait',
+  verify: 'auto',
 } as const;
 
 const REGION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
@@ -47,6 +52,8 @@ export function readSettings(): Settings {
     ['wait', 'fail'],
     problems,
   );
+
+  const verification = readVerification(problems);
 
   const copyToRegions = parseList(core.getInput('copy-to-regions'));
   for (const region of copyToRegions) {
@@ -67,5 +74,7 @@ export function readSettings(): Settings {
     wait,
     ifInProgress,
     copyToRegions,
+    ...verification,
+    secrets: verification.clusterToken ? [verification.clusterToken] : [],
   };
 }

@@ -21,6 +21,9 @@ import {
 } from '../api/writes.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
+import { closestFirst, count } from '../core/words.ts';
+import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
+import type { CheckOn, OnCluster } from '../api/on-cluster.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 import { namedError } from '../core/errors.ts';
@@ -56,6 +59,23 @@ export interface BackupRecord {
   collections?: DatabaseCollections[];
   /** Other backups that had to finish before ours could start. */
   waitedFor: string[];
+  /**
+   * What the cluster's own endpoint showed: every requested collection there before the create
+   * (true), or why it could not be checked.
+   */
+  seenBefore?: true | string;
+  /** The backed-up collections with their row counts, once the backup succeeded. */
+  manifest?: ManifestEntry[];
+  /** Why the row counts could not be read, when they could not. */
+  rowsNotSeen?: string;
+}
+
+/** One backed-up collection and its rows when the backup finished (the `manifest` output). */
+export interface ManifestEntry {
+  dbName: string;
+  collectionName: string;
+  /** Left out when it could not be read. */
+  rowCount?: number;
 }
 
 export function newRecord(): BackupRecord {
@@ -71,6 +91,9 @@ export class BackupInProgressError extends namedError('BackupInProgressError') {
 /** A create may have made a backup, and the cluster does not show which one (status UNKNOWN). */
 export class BackupUnknownError extends namedError('BackupUnknownError') {}
 
+/** A requested collection (or its database) is not on the cluster: nothing was created. */
+export class CollectionsMissingError extends namedError('CollectionsMissingError') {}
+
 export interface WorkflowContext {
   client: ZillizClient;
   settings: Settings;
@@ -79,6 +102,8 @@ export interface WorkflowContext {
   record: BackupRecord;
   /** Called the moment the backup's ids are known, before any waiting. */
   onCreated: (record: BackupRecord) => void;
+  /** Checks on the cluster's own endpoint (verify). */
+  onCluster: OnCluster;
   interval?: PollInterval;
   /**
    * A create's outcome was open at some point: a backup it made may appear late (after the
@@ -114,8 +139,10 @@ function describeBackups(backups: BackupInfo[]): string {
 }
 
 export async function runBackup(ctx: WorkflowContext): Promise<void> {
-  if (ctx.settings.backupType === 'COLLECTION')
+  if (ctx.settings.backupType === 'COLLECTION') {
     ctx.record.database = ctx.settings.database ?? 'default';
+    await checkCollectionsExist(ctx);
+  }
   const known = await waitUntilClusterIsFree(ctx, 'before creating ours');
   await createOnce(ctx, known);
   if (!ctx.settings.wait) {
@@ -130,6 +157,92 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
     if (error instanceof DeadlineExceededError) ctx.record.status = 'TIMED_OUT';
     throw error;
   }
+  if (ctx.settings.backupType === 'COLLECTION') await readRowCounts(ctx);
+}
+
+/** The token for the checks on the cluster, and how to name it when it is refused. */
+function clusterCheck(ctx: WorkflowContext, what: string): CheckOn {
+  const { settings } = ctx;
+  return {
+    clusterId: settings.clusterId,
+    token: settings.clusterToken ?? settings.apiKey,
+    tokenIs: settings.clusterToken ? 'the cluster-token' : 'the API key',
+    what,
+  };
+}
+
+/**
+ * Before the create: every requested collection must exist in the database, on the cluster
+ * itself. A missing one fails the step with what the database does hold, closest names first.
+ */
+async function checkCollectionsExist(ctx: WorkflowContext): Promise<void> {
+  const { settings, record, log } = ctx;
+  const database = settings.database ?? 'default';
+  const seen = await ctx.onCluster.check(
+    clusterCheck(ctx, `collections ${settings.collections.join(', ')} in database ${database}`),
+    async (endpoint) => {
+      const missing: string[] = [];
+      for (const name of settings.collections) {
+        try {
+          if (!(await endpoint.has(database, name))) missing.push(name);
+        } catch (error) {
+          if (isDatabaseNotFound(error)) return { databaseMissing: true, missing, held: [] };
+          throw error;
+        }
+      }
+      const held = missing.length > 0 ? await endpoint.list(database) : [];
+      return { databaseMissing: false, missing, held };
+    },
+  );
+  if (!seen.seen) {
+    record.seenBefore = seen.why;
+    return;
+  }
+  const { databaseMissing, missing, held } = seen.value;
+  if (databaseMissing) {
+    throw new CollectionsMissingError(
+      `database ${database} does not exist on cluster ${settings.clusterId}: no backup was made`,
+    );
+  }
+  if (missing.length > 0) {
+    const holds = held.length > 0 ? closestFirst(missing, held).join(', ') : 'no collections';
+    throw new CollectionsMissingError(
+      `${count(missing.length, 'collection')} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist in database ${database} of cluster ${settings.clusterId} ` +
+        `(it holds ${holds}${held.length > 1 ? ', closest names first' : ''}): no backup was made`,
+    );
+  }
+  record.seenBefore = true;
+  log.info(`On the cluster: ${settings.collections.join(', ')} exist in database ${database}.`);
+}
+
+/** After a successful collection backup: each collection's row count, for the manifest. */
+async function readRowCounts(ctx: WorkflowContext): Promise<void> {
+  const { settings, record, log } = ctx;
+  const database = settings.database ?? 'default';
+  const seen = await ctx.onCluster.check(
+    clusterCheck(ctx, `the row counts of ${settings.collections.join(', ')}`),
+    async (endpoint) => {
+      const counts: (number | undefined)[] = [];
+      for (const name of settings.collections) counts.push(await endpoint.rowCount(database, name));
+      return counts;
+    },
+  );
+  record.manifest = settings.collections.map((collectionName, i) => {
+    const rowCount = seen.seen ? seen.value[i] : undefined;
+    return { dbName: database, collectionName, ...(rowCount === undefined ? {} : { rowCount }) };
+  });
+  if (!seen.seen) {
+    record.rowsNotSeen = seen.why;
+    return;
+  }
+  log.info(
+    `On the cluster: ${record.manifest
+      .map(
+        (c) =>
+          `${c.collectionName} ${c.rowCount === undefined ? '(rows unknown)' : count(c.rowCount, 'row')}`,
+      )
+      .join(', ')}.`,
+  );
 }
 
 /**

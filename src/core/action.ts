@@ -18,6 +18,8 @@ import { writeSummary, type Summary } from './summary.ts';
 export interface BaseSettings {
   /** Never printed: every line is redacted against it. */
   apiKey: string;
+  /** Other secrets from the inputs (a cluster credential), redacted likewise. */
+  secrets?: string[];
   baseUrl: string;
   timeoutMs: number;
 }
@@ -27,6 +29,8 @@ export interface ActionRun<S extends BaseSettings> {
   log: Log;
   deadline: Deadline;
   http: HttpClient;
+  /** A connection pool for another origin (a cluster's own endpoint), routed by the same rules. */
+  openHttp: (origin: string) => HttpClient;
   startedAt: number;
   /** Masks a secret learnt during the run (runner log and our own redaction), before any use. */
   addSecret(secret: string): void;
@@ -111,7 +115,7 @@ export async function runAction<S extends BaseSettings>(
     return;
   }
 
-  const redactor = createRedactor(settings.apiKey);
+  const redactor = createRedactor(settings.apiKey, ...(settings.secrets ?? []));
   const log = createLog(redactor);
   const deadline = new Deadline(settings.timeoutMs, startedAt);
   let http: HttpClient;
@@ -126,7 +130,8 @@ export async function runAction<S extends BaseSettings>(
     core.setSecret(secret);
     redactor.add(secret);
   };
-  const run: ActionRun<S> = { settings, log, deadline, http, startedAt, addSecret };
+  const openHttp = (origin: string): HttpClient => createHttpClient(origin, log);
+  const run: ActionRun<S> = { settings, log, deadline, http, openHttp, startedAt, addSecret };
 
   let reported = false;
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {

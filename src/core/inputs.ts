@@ -121,7 +121,8 @@ export function parseTimeout(raw: string, problems: string[]): number {
   return timeoutMs;
 }
 
-function isLoopback(hostname: string): boolean {
+/** localhost, 127.0.0.0/8 or [::1]: the only hosts plain http is accepted for. */
+export function isLoopback(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
     hostname === '[::1]' ||
