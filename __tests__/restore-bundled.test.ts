@@ -53,6 +53,8 @@ describe('the bundled restore action', () => {
         target: 'orders_restored',
         jobId: jobs[0]?.jobId,
         status: 'SUCCESSFUL',
+        verified: 'yes',
+        rowCount: '80000',
       },
       {
         database: 'shop',
@@ -60,6 +62,8 @@ describe('the bundled restore action', () => {
         target: 'items_restored',
         jobId: jobs[1]?.jobId,
         status: 'SUCCESSFUL',
+        verified: 'yes',
+        rowCount: '1200',
       },
     ]);
     expect(result.summary).toContain('<td>items → items_restored</td>');

@@ -25,6 +25,9 @@ function settings(over: Partial<Settings> = {}): Settings {
     clusterName: undefined,
     cuSize: undefined,
     collectionStatus: 'KEEP',
+    verify: 'auto',
+    clusterToken: undefined,
+    secrets: [],
     ...over,
   };
 }

@@ -87,6 +87,8 @@ describe('a collection backup', () => {
           target: 'orders_restored',
           jobId: jobs[0]?.jobId,
           status: 'SUCCESSFUL',
+          verified: 'yes',
+          rowCount: '80000',
         },
         {
           database: 'shop',
@@ -94,6 +96,8 @@ describe('a collection backup', () => {
           target: 'items_restored',
           jobId: jobs[1]?.jobId,
           status: 'SUCCESSFUL',
+          verified: 'yes',
+          rowCount: '1200',
         },
       ]);
       expect(result.summary).toContain('<td>orders → orders_restored</td>');

@@ -5,8 +5,8 @@
 // step. `false`: no check, no request.
 //
 // The checks share the step's deadline, proxy rules and redaction, and have a budget of their
-// own within it (CHECK_BUDGET_MS), so that an endpoint that never answers costs a bounded part of
-// the timeout, never all of it.
+// own within it (CHECK_BUDGET_MS, and never more than a quarter of the time left), so that an
+// endpoint that never answers costs a bounded part of the timeout, never all of it.
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
 import type { HttpClient } from '../core/http.ts';
@@ -132,8 +132,10 @@ export class OnCluster {
     check: (endpoint: ClusterEndpoint) => Promise<T>,
   ): Promise<T> {
     const { deadline, log } = this.options;
-    const ownBudgetMs = this.options.budgetMs ?? CHECK_BUDGET_MS;
-    const budgetMs = Math.min(ownBudgetMs, deadline.remainingMs());
+    const budgetMs = Math.min(
+      this.options.budgetMs ?? CHECK_BUDGET_MS,
+      Math.floor(deadline.remainingMs() / 4),
+    );
     const budget = new Deadline(budgetMs);
     const http = this.options.openHttp(origin);
     this.pools.push(http);
@@ -152,8 +154,8 @@ export class OnCluster {
       return await check(clusterEndpoint(transport));
     } catch (error) {
       if (error instanceof DeadlineExceededError) {
-        // Bound by the step's own timeout: that is the step's failure, not the check's.
-        if (budgetMs < ownBudgetMs) throw error;
+        // The step's own time is up: that is the step's failure, not the check's.
+        if (deadline.remainingMs() === 0) throw error;
         throw new NotSeen(
           `its endpoint ${origin} gave no answer within ${formatDuration(budgetMs)}`,
         );

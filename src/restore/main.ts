@@ -1,5 +1,5 @@
 // The restore action: settings → client → workflow → report, on the suite's shared harness.
-import { clientForRun } from '../api/client.ts';
+import { clientForRun, onClusterForRun } from '../api/client.ts';
 import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
@@ -37,16 +37,23 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
         `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
           `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
       );
-      await runRestore({
-        client: clientForRun(run, options.requestTimeoutMs),
-        settings,
-        deadline: run.deadline,
-        log,
-        record,
-        addSecret: run.addSecret,
-        onChange: publish,
-        interval: options.interval,
-      });
+      const client = clientForRun(run, options.requestTimeoutMs);
+      const onCluster = onClusterForRun(run, client);
+      try {
+        await runRestore({
+          client,
+          settings,
+          deadline: run.deadline,
+          log,
+          record,
+          addSecret: run.addSecret,
+          onChange: publish,
+          onCluster,
+          interval: options.interval,
+        });
+      } finally {
+        onCluster.close();
+      }
     },
     stopped: (reason, { settings, log }) => {
       const ids = started(record);

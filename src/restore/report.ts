@@ -9,9 +9,12 @@ import type { SummaryBody } from '../core/action.ts';
 import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
+import { count } from '../core/words.ts';
+import { NotVerifiedError } from '../api/on-cluster.ts';
 import type { Settings } from './settings.ts';
 import {
   BackupNotRestorableError,
+  NotOnClusterError,
   OutcomeUnknownError,
   RestoreFailedError,
   TargetExistsError,
@@ -37,6 +40,8 @@ export function restoredList(record: RestoreRecord): Record<string, string | nul
     target: item.target,
     jobId: item.jobId ?? null,
     status: item.status,
+    ...(item.seen === undefined ? {} : { verified: item.seen === true ? 'yes' : 'no' }),
+    ...(item.rowCount === undefined ? {} : { rowCount: String(item.rowCount) }),
   }));
 }
 
@@ -79,6 +84,14 @@ export function nextSteps(error: unknown, record: RestoreRecord, settings: Setti
 }
 
 function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
+  if (error instanceof NotOnClusterError) {
+    return record.cluster
+      ? 'Check the new cluster in the Zilliz Cloud console before pointing anything at it; restore again into another new cluster if collections are missing, and delete the incomplete one.'
+      : 'Look in the Zilliz Cloud console at what the restore made (named above) before anything else: rename or drop what appeared under the wrong name, and report the request body to Zilliz support if the service ignored the target name.';
+  }
+  if (error instanceof NotVerifiedError) {
+    return "The cluster could not be checked and verify is true: let the runner reach the cluster (an IP allow-list, a public endpoint), set cluster-token for a BYOC cluster, or set verify: auto to go on with the control plane's word.";
+  }
   if (error instanceof BackupNotRestorableError) {
     return "Pick an AVAILABLE backup of this cluster (the backup action's backupId output, or the Backups page of the Zilliz Cloud console) and re-run.";
   }
@@ -132,6 +145,18 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
 
 const duration = (ms: number | undefined): string => (ms === undefined ? '—' : formatDuration(ms));
 
+/** "80000 rows" seen on the cluster, "not verified: …", or "—" before any check. */
+function onClusterCell(
+  seen: true | string | undefined,
+  rows?: number,
+  backupRows?: number,
+): string {
+  if (seen === undefined) return '—';
+  if (seen !== true) return `not verified: ${seen}`;
+  if (rows === undefined) return 'there';
+  return `${count(rows, 'row')}${backupRows === undefined ? '' : ` (backup: ${backupRows})`}`;
+}
+
 /** "❌ FAILED: quota exceeded" */
 function statusCell(status: string, reason: string | undefined): string {
   return `${statusIcon(status)} ${status}${reason ? `: ${reason}` : ''}`;
@@ -145,7 +170,15 @@ export function summarize(input: ReportInput): SummaryBody {
   if (record.cluster) {
     const c = record.cluster;
     tables.push({
-      columns: ['Source cluster', 'New cluster', 'Cluster id', 'Job', 'Status', 'Duration'],
+      columns: [
+        'Source cluster',
+        'New cluster',
+        'Cluster id',
+        'Job',
+        'Status',
+        'Duration',
+        'On the cluster',
+      ],
       rows: [
         [
           input.settings.clusterId,
@@ -154,13 +187,22 @@ export function summarize(input: ReportInput): SummaryBody {
           c.jobId ?? (c.adopted ? 'unknown (reply lost; cluster found by name)' : '—'),
           statusCell(c.status, c.reason),
           duration(c.durationMs),
+          c.seen === true ? 'every collection of the backup' : onClusterCell(c.seen),
         ],
       ],
     });
     if (c.connectAddress) notes.push(`Endpoint: ${c.connectAddress}`);
   } else if (record.items.length > 0) {
     tables.push({
-      columns: ['Source → target', 'Database', 'Cluster', 'Job', 'Status', 'Duration'],
+      columns: [
+        'Source → target',
+        'Database',
+        'Cluster',
+        'Job',
+        'Status',
+        'Duration',
+        'On the cluster',
+      ],
       rows: record.items.map((item) => [
         `${item.source} → ${item.target}`,
         item.database === item.targetDatabase
@@ -170,6 +212,7 @@ export function summarize(input: ReportInput): SummaryBody {
         item.jobId ?? '—',
         statusCell(item.status, item.reason),
         duration(item.durationMs),
+        onClusterCell(item.seen, item.rowCount, item.backupRowCount),
       ]),
     });
   }

@@ -10,7 +10,9 @@ import {
   DEFAULT_TIMEOUT,
   readClusterId,
   readConnection,
+  readVerification,
   type Connection,
+  type Verification,
 } from '../api/inputs.ts';
 import { BACKUP_ID, CLUSTER_NAME, MAX_NAME_LENGTH, PROJECT_ID } from '../api/ids.ts';
 import {
@@ -25,7 +27,9 @@ import {
 
 export type CollectionStatus = 'KEEP' | 'RELEASE';
 
-export interface Settings extends Connection {
+export interface Settings extends Connection, Verification {
+  /** Secrets from the inputs besides the key (the cluster-token), redacted everywhere. */
+  secrets: string[];
   backupId: string;
   wait: boolean;
   /** Collections to restore; empty: all of the backup's. */
@@ -54,6 +58,7 @@ export const DEFAULTS = {
   suffix: '_restored',
   load: 'true',
   'collection-status': 'KEEP',
+  verify: 'auto',
 } as const;
 
 const SUFFIX = /^[A-Za-z0-9_]*$/;
@@ -185,9 +190,13 @@ export function readSettings(): Settings {
     problems,
   );
 
+  const verification = readVerification(problems);
+
   if (problems.length > 0) throw new InputError(problems);
   return {
     ...connection,
+    ...verification,
+    secrets: verification.clusterToken ? [verification.clusterToken] : [],
     backupId,
     wait,
     collections,

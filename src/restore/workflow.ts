@@ -7,7 +7,9 @@
 import type { BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
+import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
 import { ApiError } from '../api/errors.ts';
+import type { CheckOn, OnCluster } from '../api/on-cluster.ts';
 import type { RestoredCluster } from '../api/restores.ts';
 import { writeOnce, WriteUnknownError, type Proof, type Written } from '../api/writes.ts';
 import type { Job } from '../api/jobs.ts';
@@ -35,6 +37,12 @@ export interface RestoreItem {
   reason?: string;
   startedAt?: number;
   durationMs?: number;
+  /** Rows of the restored collection, seen on the target cluster once its job succeeded. */
+  rowCount?: number;
+  /** Rows the backup holds, when known. */
+  backupRowCount?: number;
+  /** Seen on the cluster (true), or why it could not be checked. */
+  seen?: true | string;
 }
 
 /** The cluster a cluster backup is restored into. */
@@ -52,6 +60,8 @@ export interface NewCluster {
   reason?: string;
   startedAt?: number;
   durationMs?: number;
+  /** Its collections compared with the backup's on its own endpoint (true), or why not. */
+  seen?: true | string;
 }
 
 export interface RestoreRecord {
@@ -75,6 +85,9 @@ export class RestoreFailedError extends namedError('RestoreFailedError') {}
 /** A restore request's reply was lost and nothing can prove whether it started. */
 export class OutcomeUnknownError extends namedError('OutcomeUnknownError') {}
 
+/** The job succeeded, but the cluster does not show what it should have made. */
+export class NotOnClusterError extends namedError('NotOnClusterError') {}
+
 export interface WorkflowContext {
   client: ZillizClient;
   settings: Settings;
@@ -85,14 +98,27 @@ export interface WorkflowContext {
   addSecret: (secret: string) => void;
   /** Called whenever an id or a status is learnt, before any waiting. */
   onChange: (record: RestoreRecord) => void;
+  /** Checks on the clusters' own endpoints (verify). */
+  onCluster: OnCluster;
   interval?: PollInterval;
+}
+
+/** A check on `clusterId`, with the cluster-token if given, else the API key. */
+function checkWithInputs(ctx: WorkflowContext, clusterId: string, what: string): CheckOn {
+  const { settings } = ctx;
+  return {
+    clusterId,
+    token: settings.clusterToken ?? settings.apiKey,
+    tokenIs: settings.clusterToken ? 'the cluster-token' : 'the API key',
+    what,
+  };
 }
 
 export async function runRestore(ctx: WorkflowContext): Promise<void> {
   const { record } = ctx;
   try {
     const backup = await readBackup(ctx);
-    if (backup.backupType === 'CLUSTER') await restoreCluster(ctx);
+    if (backup.backupType === 'CLUSTER') await restoreCluster(ctx, backup);
     else await restoreCollections(ctx, backup);
     record.status = ctx.settings.wait ? 'SUCCESSFUL' : 'STARTED';
   } catch (error) {
@@ -179,13 +205,112 @@ async function restoreCollections(ctx: WorkflowContext, backup: BackupInfo): Pro
     `${count(record.items.length, 'collection')} to restore, one at a time, into database ${plan.targetDatabase} of cluster ${settings.targetClusterId}: ` +
       record.items.map((item) => `${item.source} → ${item.target}`).join(', '),
   );
-  for (const item of record.items) await restoreOne(ctx, item);
+  const before = await targetsBefore(ctx, plan.targetDatabase);
+  for (const item of record.items) await restoreOne(ctx, item, before);
+}
+
+/**
+ * The target database's collections before any restore, from the cluster itself: a target that
+ * exists already is refused before anything starts. Undefined when they could not be read.
+ */
+async function targetsBefore(
+  ctx: WorkflowContext,
+  database: string,
+): Promise<Set<string> | undefined> {
+  const { settings, record } = ctx;
+  const seen = await ctx.onCluster.check(
+    checkWithInputs(ctx, settings.targetClusterId, `the collections of database ${database}`),
+    async (endpoint) => {
+      try {
+        return await endpoint.list(database);
+      } catch (error) {
+        if (isDatabaseNotFound(error)) return []; // the restore creates it
+        throw error;
+      }
+    },
+  );
+  if (!seen.seen) {
+    for (const item of record.items) item.seen = seen.why;
+    return undefined;
+  }
+  const names = new Set(seen.value);
+  const taken = record.items.filter((item) => names.has(item.target));
+  for (const item of taken) {
+    item.status = 'FAILED';
+    item.seen = true;
+    item.reason = 'exists already on the cluster';
+  }
+  if (taken.length > 0) {
+    const targets = taken.map((item) => item.target).join(', ');
+    throw new TargetExistsError(
+      `collection ${targets} already ${taken.length === 1 ? 'exists' : 'exist'} in database ${database} of cluster ${settings.targetClusterId} (seen on the cluster before any restore): nothing was restored. ` +
+        'Restore under new names (suffix or rename), or drop them first if they are really meant to be replaced',
+    );
+  }
+  return names;
+}
+
+/**
+ * Once its job succeeded: the target must be on the cluster under its name. Its row count is
+ * read; when it is missing, what appeared instead is named (the source's name: the service did
+ * not take the target name), and the item FAILED.
+ */
+async function seeOnCluster(
+  ctx: WorkflowContext,
+  item: RestoreItem,
+  before: Set<string> | undefined,
+): Promise<void> {
+  const seen = await ctx.onCluster.check(
+    checkWithInputs(
+      ctx,
+      item.targetClusterId,
+      `collection ${item.target} in database ${item.targetDatabase}`,
+    ),
+    async (
+      endpoint,
+    ): Promise<{ found: true; rows: number | undefined } | { found: false; now: string[] }> => {
+      if (await endpoint.has(item.targetDatabase, item.target)) {
+        return { found: true, rows: await endpoint.rowCount(item.targetDatabase, item.target) };
+      }
+      return { found: false, now: await endpoint.list(item.targetDatabase) };
+    },
+  );
+  if (!seen.seen) {
+    item.seen = seen.why;
+    return;
+  }
+  if (seen.value.found) {
+    item.seen = true;
+    item.rowCount = seen.value.rows;
+    ctx.log.info(
+      `On the cluster: ${item.targetDatabase}.${item.target} exists` +
+        (item.rowCount === undefined ? '' : ` with ${count(item.rowCount, 'row')}`) +
+        (item.backupRowCount === undefined ? '' : ` (the backup had ${item.backupRowCount})`),
+    );
+    return;
+  }
+  const appeared = before ? seen.value.now.filter((name) => !before.has(name)) : [];
+  const instead = appeared.includes(item.source)
+    ? `collection ${item.source} (the source's name) appeared instead: the service did not take the target name ${item.target}, so the restore request's field names are not the ones it reads`
+    : appeared.length > 0
+      ? `what appeared instead: ${appeared.join(', ')}`
+      : 'no new collection appeared there';
+  item.status = 'FAILED';
+  item.seen = true;
+  item.reason = `not found on the cluster: ${instead}`;
+  throw new NotOnClusterError(
+    `the job of ${describeItem(item)} reported SUCCESSFUL, but collection ${item.target} is not in database ${item.targetDatabase} of cluster ${item.targetClusterId}: ${instead}`,
+  );
 }
 
 const describeItem = (item: RestoreItem): string =>
   `${item.database}.${item.source} → ${item.targetDatabase}.${item.target} on cluster ${item.targetClusterId}`;
 
-async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void> {
+async function restoreOne(
+  ctx: WorkflowContext,
+  item: RestoreItem,
+  before: Set<string> | undefined,
+): Promise<void> {
   const { client, settings, log, record } = ctx;
   item.startedAt = Date.now();
   let jobId: string;
@@ -220,6 +345,19 @@ async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void
     if (error instanceof DeadlineExceededError) throw error;
     item.reason = errorMessage(error);
     item.status = 'FAILED';
+    if (
+      error instanceof ApiError &&
+      /already exist/i.test(error.serverMessage) &&
+      before !== undefined &&
+      !before.has(item.target)
+    ) {
+      // The target was not there: the name the service refuses is another one.
+      throw new NotOnClusterError(
+        `Zilliz Cloud refused the restore of ${describeItem(item)} because a collection already exists (${error.message}), ` +
+          `but ${item.target} was not in database ${item.targetDatabase} before the restore (seen on the cluster): the service did not take the target name, ` +
+          `and probably restores under the source's name ${item.source}, which exists. Nothing was restored`,
+      );
+    }
     if (error instanceof ApiError && /already exist/i.test(error.serverMessage)) {
       throw new TargetExistsError(
         `collection ${item.target} already exists in database ${item.targetDatabase} of cluster ${item.targetClusterId}, so ${item.source} cannot be restored under that name ` +
@@ -239,6 +377,8 @@ async function restoreOne(ctx: WorkflowContext, item: RestoreItem): Promise<void
   const job = await waitFor(ctx, item, jobId);
   item.durationMs = Date.now() - item.startedAt;
   endItem(item, job, `restore of ${describeItem(item)}`);
+  ctx.onChange(record);
+  await seeOnCluster(ctx, item, before);
   ctx.onChange(record);
 }
 
@@ -274,7 +414,7 @@ function endItem(item: RestoreItem | NewCluster, job: Job, what: string): void {
 
 // ---- Cluster backups -------------------------------------------------------------------------
 
-async function restoreCluster(ctx: WorkflowContext): Promise<void> {
+async function restoreCluster(ctx: WorkflowContext, backup: BackupInfo): Promise<void> {
   const { client, settings, log, record } = ctx;
   const { projectId, clusterName } = checkClusterRestore(settings);
   const cluster: NewCluster = { clusterName, adopted: false, status: 'NOT_STARTED' };
@@ -326,6 +466,69 @@ async function restoreCluster(ctx: WorkflowContext): Promise<void> {
     log.warning(`Could not read the new cluster's endpoint: ${errorMessage(error)}`);
   }
   ctx.onChange(record);
+  await compareOnCluster(ctx, cluster, backup);
+  ctx.onChange(record);
+}
+
+/**
+ * Once the new cluster runs: its collections, listed on its own endpoint with the credentials
+ * the restore returned, must include every collection the backup holds; what is missing is
+ * named, and the restore FAILED.
+ */
+async function compareOnCluster(
+  ctx: WorkflowContext,
+  cluster: NewCluster,
+  backup: BackupInfo,
+): Promise<void> {
+  const wanted = backup.collections ?? [];
+  const databases = [...new Set(wanted.map((c) => c.dbName ?? 'default'))];
+  const credentials = cluster.username && cluster.password;
+  const seen = await ctx.onCluster.check(
+    {
+      clusterId: cluster.clusterId as string,
+      token: credentials ? `${cluster.username}:${cluster.password}` : ctx.settings.apiKey,
+      tokenIs: credentials ? 'the db_admin credentials the restore returned' : 'the API key',
+      what: `the collections of new cluster ${cluster.clusterName}`,
+    },
+    async (endpoint) => {
+      const held = new Map<string, Set<string>>();
+      for (const database of databases) {
+        try {
+          held.set(database, new Set(await endpoint.list(database)));
+        } catch (error) {
+          if (!isDatabaseNotFound(error)) throw error;
+          held.set(database, new Set());
+        }
+      }
+      return held;
+    },
+  );
+  if (!seen.seen) {
+    cluster.seen = seen.why;
+    return;
+  }
+  cluster.seen = true;
+  const missing = wanted.filter(
+    (c) => !seen.value.get(c.dbName ?? 'default')?.has(c.collectionName),
+  );
+  if (wanted.length === 0) {
+    ctx.log.info(
+      `On the cluster: backup ${backup.backupId} names no collections, so there is nothing to compare.`,
+    );
+    return;
+  }
+  if (missing.length === 0) {
+    ctx.log.info(
+      `On the cluster: new cluster ${cluster.clusterName} holds all ${count(wanted.length, 'collection')} of the backup.`,
+    );
+    return;
+  }
+  const names = missing.map((c) => `${c.dbName ?? 'default'}.${c.collectionName}`).join(', ');
+  cluster.status = 'FAILED';
+  cluster.reason = `missing on the cluster: ${names}`;
+  throw new NotOnClusterError(
+    `the restore into new cluster ${cluster.clusterName} (${cluster.clusterId}) reported SUCCESSFUL, but the cluster lacks ${count(missing.length, 'collection')} of the backup: ${names}`,
+  );
 }
 
 /**
