@@ -2,7 +2,7 @@
 // envelope, its errors, per-request time limits and retries. Reads retry transient failures on
 // their own; a request that creates something never does (its caller must first find out
 // whether it worked). The endpoints (backups.ts, jobs.ts …) sit on top of this.
-import type { HttpClient, Response } from '../core/http.ts';
+import type { HttpClient } from '../core/http.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import {
   ApiError,
@@ -19,8 +19,6 @@ import { parseRetryAfter, retryDelay } from '../core/retry.ts';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
 export const REQUESTS_PER_SECOND = 18;
-/** Far above any real reply (a page of 100 backups is ~40 KB); a larger body is not read on. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Server messages are quoted up to this length. */
 const MAX_MESSAGE_CHARS = 300;
 /** A read whose replies keep coming back malformed is given up after this many more tries. */
@@ -165,9 +163,9 @@ export class Transport {
       });
       status = response.status;
       headers = response.headers;
-      text = await readLimited(response.body, label);
+      // undici stops reading past MAX_BODY_BYTES (src/core/http.ts): a NetworkError below.
+      text = await response.body.text();
     } catch (error) {
-      if (error instanceof MalformedReplyError) throw error;
       // The request's own limit is the deadline itself when less than a full limit was left.
       if (deadline.signal.aborted || (ownLimit.aborted && limitMs < requestTimeoutMs)) {
         throw new DeadlineExceededError(
@@ -290,26 +288,6 @@ export function optionalName(value: unknown): string | undefined {
 
 function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
-}
-
-/** The body as text, refusing to read more than MAX_BODY_BYTES. */
-async function readLimited(body: Response['body'], label: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new MalformedReplyError(
-        label,
-        `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
-        undefined,
-        true,
-      );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function optionalText(value: unknown): string | undefined {

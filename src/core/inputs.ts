@@ -121,6 +121,10 @@ export function parseTimeout(raw: string, problems: string[]): number {
   return timeoutMs;
 }
 
+/**
+ * Hosts on the runner itself, where plain http stays on the machine. The toolkit's proxy rules
+ * (src/core/http.ts) send every one of them direct, never through a proxy.
+ */
 function isLoopback(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
