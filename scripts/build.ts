@@ -2,8 +2,9 @@
 // actions/checkout and actions/cache build theirs.
 //
 // ncc writes each action's folder whole: `index.js` (what the runner starts), a chunk per
-// dynamic import (`<id>.index.js`, loaded only when that code runs) and a `package.json` that
-// makes the bundle an ES module wherever it is checked out. Beside them the build writes `licenses.txt`, the licence texts of the packages
+// dynamic import (`<id>.index.js`, loaded only when that code runs: @actions/github, see
+// src/core/github.ts) and a `package.json` that makes the bundle an ES module wherever it is
+// checked out. Beside them the build writes `licenses.txt`, the licence texts of the packages
 // with code in any file of the folder, as their terms ask (ncc's own --license list leaves most
 // of them out). The files of the folder are replaced, not added to, so that a chunk no longer
 // built does not linger (and the dist/ freshness check sees it go).

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { Deadline } from './deadline.ts';
 import { errorMessage } from './errors.ts';
+import { loadGitHub, type GitHub } from './github.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
 import { createLog, neutralizeCommands, type Log } from './log.ts';
@@ -23,6 +24,8 @@ export interface ActionRun<S extends BaseSettings> {
   log: Log;
   deadline: Deadline;
   http: HttpClient;
+  /** The GitHub API, loaded on first call (nothing of it is loaded before). */
+  github(token: string): Promise<GitHub>;
   startedAt: number;
   /** Masks a secret learnt during the run (runner log and our own redaction), before any use. */
   addSecret(secret: string): void;
@@ -86,7 +89,15 @@ export async function runAction<S extends BaseSettings>(
     core.setSecret(secret);
     redactor.add(secret);
   };
-  const run: ActionRun<S> = { settings, log, deadline, http, startedAt, addSecret };
+  const run: ActionRun<S> = {
+    settings,
+    log,
+    deadline,
+    http,
+    github: loadGitHub,
+    startedAt,
+    addSecret,
+  };
 
   let reported = false;
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {
