@@ -91,6 +91,7 @@ describe.each(ACTIONS)('the $name action', ({ name, definition, inputs }) => {
         deadline: new Deadline(settings.timeoutMs),
         http,
         openHttp: () => http,
+        github: () => Promise.reject(new Error('no GitHub here')),
         startedAt: Date.now(),
         addSecret: () => undefined,
       };

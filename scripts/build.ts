@@ -1,84 +1,113 @@
-// `npm run build`: one bundle per action of the suite (scripts/actions.ts), with esbuild.
+// `npm run build`: one bundle per action of the suite (scripts/actions.ts), with ncc, as
+// actions/checkout and actions/cache build theirs.
 //
-// What a bundle holds is what the action loads at every start, so the build keeps out whatever
-// no code path uses (see docs/benchmarks.md for what that is worth):
-//   - the @actions packages are declared free of side effects, so that only the functions we
-//     call are kept (not @actions/core's OIDC client, which would pull in its HTTP client and
-//     all of undici).
-import { build, type Metafile, type Plugin } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { ACTIONS, bundlePath, ROOT } from './actions.ts';
+// ncc writes each action's folder whole: `index.js` (what the runner starts), a chunk per
+// dynamic import (`<id>.index.js`, loaded only when that code runs: @actions/github, see
+// src/core/github.ts) and a `package.json` that makes the bundle an ES module wherever it is
+// checked out. Beside them the build writes `licenses.txt`, the licence texts of the packages
+// with code in any file of the folder, as their terms ask (ncc's own --license list leaves most
+// of them out). The files of the folder are replaced, not added to, so that a chunk no longer
+// built does not linger (and the dist/ freshness check sees it go).
+//
+//   node scripts/build.ts [action …]     (every action of scripts/actions.ts by default)
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ACTIONS, ROOT } from './actions.ts';
 
-const sideEffectFreeActionsPackages: Plugin = {
-  name: 'side-effect-free @actions packages',
-  setup(b) {
-    b.onResolve({ filter: /^@actions\// }, async (args) => {
-      if (args.pluginData === 'resolving') return undefined;
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'resolving',
-      });
-      return { ...resolved, sideEffects: false };
-    });
-  },
-};
+const NCC = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
-/**
- * The licence texts of the packages bundled, as the licence terms ask for: those with code in
- * the bundle (a package whose every module was shaken out is not shipped).
- */
-function licenses(metafile: Metafile): string {
-  const packages = new Set<string>();
-  const inputs = Object.values(metafile.outputs).flatMap((output) =>
-    Object.entries(output.inputs)
-      .filter(([, used]) => used.bytesInOutput > 0)
-      .map(([input]) => input),
-  );
-  for (const input of inputs) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (match?.[1]) packages.add(match[1]);
+function ncc(args: string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [NCC, ...args], { cwd: ROOT, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ncc ${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
+interface Stats {
+  modules?: { identifier?: string; size?: number; modules?: Stats['modules'] }[];
+}
+
+/** The folders of the packages with code in the build, from webpack's stats (via ncc). */
+function packageDirs(stats: Stats): Set<string> {
+  const dirs = new Set<string>();
+  const visit = (modules: Stats['modules'] = []): void => {
+    for (const module of modules) {
+      visit(module.modules);
+      // "loader!loader!/…/node_modules/@scope/name/lib/file.js": the file is after the last "!".
+      const file = (module.identifier ?? '').split('!').pop() ?? '';
+      const match = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
+      if (match?.[1] && (module.size ?? 0) > 0) dirs.add(match[1]);
+    }
+  };
+  visit(stats.modules);
+  return dirs;
+}
+
+/** "name version", licence, licence text: for every package, one entry per version. */
+function licenses(dirs: Set<string>): string {
+  const entries = new Map<string, string>();
+  for (const dir of dirs) {
+    const { name, version, license } = JSON.parse(
+      readFileSync(join(dir, 'package.json'), 'utf8'),
+    ) as { name: string; version: string; license?: string };
+    const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '';
+    entries.set(`${name} ${version}`, `${name} ${version}\n${license ?? ''}\n${text}\n`);
   }
-  return [...packages]
+  return [...entries.keys()]
     .sort()
-    .map((name) => {
-      const dir = join(ROOT, 'node_modules', name);
-      const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        version: string;
-        license?: string;
-      };
-      const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
-      const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '';
-      return `${name} ${version}\n${license ?? ''}\n${text}\n`;
-    })
+    .map((key) => entries.get(key))
     .join('\n');
 }
 
-async function buildAll(): Promise<void> {
-  for (const action of ACTIONS) {
-    const outfile = bundlePath(action);
-    const result = await build({
-      entryPoints: [join(ROOT, action.entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      legalComments: 'none',
-      metafile: true,
-      logLevel: 'warning',
-      plugins: [sideEffectFreeActionsPackages],
-    });
-    const dir = dirname(outfile);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'licenses.txt'), licenses(result.metafile));
-    // The bundle is an ES module wherever it is checked out.
-    writeFileSync(join(dir, 'package.json'), '{\n  "type": "module"\n}\n');
-    console.log(`built ${action.bundleDir}/index.js (${action.name})`);
+/** Builds `entry` (relative to the repository) into `outDir`, replacing the files there. */
+export async function bundle(entry: string, outDir: string): Promise<void> {
+  const staging = mkdtempSync(join(tmpdir(), 'zilliz-build-'));
+  try {
+    const out = join(staging, 'out');
+    const stats = join(staging, 'stats.json');
+    await ncc(['build', entry, '-o', out, '--minify', '--stats-out', stats, '--quiet']);
+    writeFileSync(
+      join(out, 'licenses.txt'),
+      licenses(packageDirs(JSON.parse(readFileSync(stats, 'utf8')) as Stats)),
+    );
+    mkdirSync(outDir, { recursive: true });
+    // Files only: dist/ also holds the folders of the other actions.
+    for (const old of readdirSync(outDir, { withFileTypes: true })) {
+      if (old.isFile()) rmSync(join(outDir, old.name));
+    }
+    for (const name of readdirSync(out)) copyFileSync(join(out, name), join(outDir, name));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 
-if (import.meta.main) await buildAll();
+if (import.meta.main) {
+  const wanted = process.argv.slice(2);
+  const chosen = ACTIONS.filter((a) => wanted.length === 0 || wanted.includes(a.name));
+  // Side by side: each build spends much of its time waiting on its own type check.
+  await Promise.all(
+    chosen.map(async (action) => {
+      const started = Date.now();
+      await bundle(action.entry, join(ROOT, action.bundleDir));
+      const files = readdirSync(join(ROOT, action.bundleDir)).filter((f) => f.endsWith('.js'));
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(
+        `built ${action.bundleDir}/ (${action.name}): ${files.join(', ')} in ${seconds} s`,
+      );
+    }),
+  );
+}

@@ -78,6 +78,8 @@ export interface SpawnOptions {
   echo?: boolean;
   /** The bundle to run; the backup action's by default. */
   bundle?: string;
+  /** The node executable to run it with; this process's own by default. */
+  node?: string;
 }
 
 /** Spawns `node dist/index.js` with a clean environment, as a runner would. */
@@ -85,7 +87,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
   const files = runnerFiles();
   const started = Date.now();
   try {
-    const child = spawn(process.execPath, [options.bundle ?? DIST], {
+    const child = spawn(options.node ?? process.execPath, [options.bundle ?? DIST], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

@@ -1,6 +1,6 @@
 // What can go wrong talking to the API, sorted by what the caller should do about it:
 // retry (transient), stop (final), and, for a create, whether the server may have acted on it.
-import { CONNECT_TIMEOUT } from '../core/http.ts';
+import { BODY_TOO_LARGE, CONNECT_TIMEOUT, MAX_BODY_BYTES, PROXY_REFUSED } from '../core/http.ts';
 
 /** Did the server possibly act on the request? Decides whether a create may be repeated. */
 export type Outcome = 'not-processed' | 'unknown' | 'processed';
@@ -146,7 +146,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 // Errors raised before anything reached the server that will not fix themselves within a step:
 // an unknown host, a proxy that refuses the tunnel (bad credentials, a target it does not allow).
-const FINAL_NOT_SENT_CODES = new Set(['ENOTFOUND', 'ERR_PROXY_TUNNEL']);
+const FINAL_NOT_SENT_CODES = new Set(['ENOTFOUND', PROXY_REFUSED]);
 // Errors worth retrying. Unknown host and certificate problems are not among them: they do not
 // fix themselves within a step.
 const TRANSIENT_CODES = new Set([
@@ -155,7 +155,17 @@ const TRANSIENT_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
   'REQUEST_TIMEOUT',
+  // undici's: the connection closed under the request, its backstop timers, a body too large
+  // (a proxy's error page, a glitch): asked again, as a 5xx would be.
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  BODY_TOO_LARGE,
 ]);
+// Said in our words where the HTTP client's are vague.
+const EXPLAINED: Record<string, string> = {
+  [BODY_TOO_LARGE]: `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
+};
 
 /** The connection failed, broke, or the request ran out of its own time limit. */
 export class NetworkError extends ApiRequestError {
@@ -164,7 +174,7 @@ export class NetworkError extends ApiRequestError {
   readonly outcome: Outcome;
 
   constructor(request: string, code: string, message: string) {
-    super(request, `${message} [${code}]`);
+    super(request, `${EXPLAINED[code] ?? message} [${code}]`);
     this.name = 'NetworkError';
     this.code = code;
     this.transient = TRANSIENT_CODES.has(code);

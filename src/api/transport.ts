@@ -2,7 +2,7 @@
 // documented rate limit and the step's deadline, its reply read through the envelope
 // (envelope.ts), and the retries of reads. A request that creates or deletes something is never
 // repeated here: its caller must first find out whether it worked (see writes.ts).
-import type { HttpClient, Response } from '../core/http.ts';
+import { BODY_TOO_LARGE, MAX_BODY_BYTES, type HttpClient } from '../core/http.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { endpointOf, RateLimiter } from '../core/rate-limit.ts';
@@ -26,8 +26,6 @@ import type { Reply } from './reply.ts';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Zilliz documents 20 requests per second per endpoint; 18 leaves room for network jitter. */
 export const REQUESTS_PER_SECOND = 18;
-/** Far above any real reply (a page of 100 backups is ~40 KB); a larger body is not read on. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** A read whose replies keep coming back malformed is given up after this many more tries. */
 const MALFORMED_RETRIES = 4;
 
@@ -160,14 +158,14 @@ export class Transport {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const text = await readLimited(response.body, label);
+      // undici stops reading past MAX_BODY_BYTES (src/core/http.ts): caught below.
+      const text = await response.body.text();
       const requestId = headerValue(response.headers.requestid);
       log.debug(
         `${label} → HTTP ${response.status}${requestId ? `, request id ${requestId}` : ''}`,
       );
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      if (error instanceof MalformedReplyError) throw error;
       // The request's own limit is the deadline itself when less than a full limit was left.
       if (deadline.signal.aborted || (ownLimit.aborted && limitMs < requestTimeoutMs)) {
         throw new DeadlineExceededError(
@@ -184,27 +182,17 @@ export class Transport {
       }
       const cause = error as { code?: string; message?: string; cause?: { code?: string } };
       const code = cause.code ?? cause.cause?.code ?? 'UNKNOWN';
+      if (code === BODY_TOO_LARGE) {
+        // Not a network fault: a reply no API answer comes near. Asked again a few times (as
+        // any malformed reply), then taken as the answer.
+        throw new MalformedReplyError(
+          label,
+          `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
+          undefined,
+          true,
+        );
+      }
       throw new NetworkError(label, code, cause.message ?? String(error));
     }
   }
-}
-
-/** The body as text, refusing to read more than MAX_BODY_BYTES. */
-async function readLimited(body: Response['body'], label: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new MalformedReplyError(
-        label,
-        `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
-        undefined,
-        true,
-      );
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

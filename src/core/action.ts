@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import { INPUT_ADVICE } from './advice.ts';
 import { Deadline } from './deadline.ts';
 import { errorMessage } from './errors.ts';
+import { loadGitHub, type GitHub } from './github.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 import { guardProcess, type StopReason } from './lifecycle.ts';
 import { createLog, type Log } from './log.ts';
@@ -31,6 +32,8 @@ export interface ActionRun<S extends BaseSettings> {
   http: HttpClient;
   /** A connection pool for another origin (a cluster's own endpoint), routed by the same rules. */
   openHttp: (origin: string) => HttpClient;
+  /** The GitHub API, loaded on first call (nothing of it is loaded before). */
+  github(token: string): Promise<GitHub>;
   startedAt: number;
   /** Masks a secret learnt during the run (runner log and our own redaction), before any use. */
   addSecret(secret: string): void;
@@ -131,7 +134,16 @@ export async function runAction<S extends BaseSettings>(
     redactor.add(secret);
   };
   const openHttp = (origin: string): HttpClient => createHttpClient(origin, log);
-  const run: ActionRun<S> = { settings, log, deadline, http, openHttp, startedAt, addSecret };
+  const run: ActionRun<S> = {
+    settings,
+    log,
+    deadline,
+    http,
+    openHttp,
+    github: loadGitHub,
+    startedAt,
+    addSecret,
+  };
 
   let reported = false;
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {

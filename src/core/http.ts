@@ -1,36 +1,35 @@
-// The HTTP connections to the API, and one request on them: Node's own http and https modules.
+// The HTTP connections to the API, and one request on them: undici, the HTTP client of the
+// Actions toolkit (the one copy in each bundle is the one @actions/core's HTTP client uses too).
 //
-// An action asks a control plane a few questions a minute, so its HTTP client matters less for
-// speed than for what it costs to load: every run pays that before its first request. Node's
-// client is already part of Node (HTTP/1.1, parsed natively, keep-alive through an Agent);
-// undici, which this used before, added about 20 ms to every start (see docs/benchmarks.md).
+// undici gives the keep-alive pool (Agent), the tunnel through a proxy (ProxyAgent: CONNECT,
+// then TLS end to end with the API), the connect timeout and the body size limit; every
+// connection speaks HTTP/1.1 and says so in TLS (ALPN), even to servers that would rather speak
+// HTTP/2. The whole request has its own limit, the transport's abort signal.
 //
-// Node's http module is loaded with require(), not import: importing a built-in makes Node read
-// every export of it, and node:http has lazy WebSocket exports that load Node's internal copy
-// of undici (about 25 ms) when read. The https module (and with it TLS, about 10 ms) is loaded
-// only for an https:// base-url.
-//
-// The proxy follows the Actions toolkit's rules, as runner admins know them from every other
-// action: HTTPS_PROXY / https_proxy for https targets, HTTP_PROXY / http_proxy for http ones
-// (lower case first, an empty value counts as unset), NO_PROXY / no_proxy (host, domain suffix,
-// leading dot, `*`, optional `:port`) to go direct, and loopback always direct. The rules are
-// written out below, so that the log can say which route was taken; Node's Agent does the
-// proxying once told which proxy to use (`proxyEnv`, Node 24.5 and later): a CONNECT tunnel
-// for https targets, Basic credentials from the proxy URL.
+// The route is the toolkit's, as runner admins know it from every other action: its HTTP client
+// (@actions/http-client, which @actions/core depends on) decides whether `NO_PROXY` / `no_proxy`
+// or loopback sends a request direct, and which of `https_proxy` / `HTTPS_PROXY` (`http_proxy` /
+// `HTTP_PROXY` for http) to use. The log says which.
 import * as core from '@actions/core';
-import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
+import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { Log } from './log.ts';
 import { namedError } from './errors.ts';
-
-const require = createRequire(import.meta.url);
-type NodeClient = typeof import('node:http') | typeof import('node:https');
 
 /** Time to open a connection (TCP, TLS, proxy tunnel); the whole request has its own limit. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The error code of a connection that did not open within CONNECT_TIMEOUT_MS. */
-export const CONNECT_TIMEOUT = 'CONNECT_TIMEOUT';
+/** The error code of a connection that did not open within CONNECT_TIMEOUT_MS (undici's). */
+export const CONNECT_TIMEOUT = 'UND_ERR_CONNECT_TIMEOUT';
+
+/** Far above any real reply (a page of 100 backups is ~40 KB); a larger body is not read on. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The error code of a reply whose body is larger than MAX_BODY_BYTES (undici's). */
+export const BODY_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+
+/** The error code of a proxy that answered the tunnel's CONNECT with anything but 200. */
+export const PROXY_REFUSED = 'PROXY_REFUSED';
 
 export interface RequestOptions {
   method: string;
@@ -42,9 +41,9 @@ export interface RequestOptions {
 
 export interface Response {
   status: number;
-  headers: IncomingHttpHeaders;
-  /** The body, to be read to its end or destroyed. */
-  body: IncomingMessage;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body (undici's, a Readable), to be read to its end or destroyed. */
+  body: Dispatcher.ResponseData['body'];
 }
 
 /** Keep-alive connections to the one origin an action talks to. */
@@ -54,51 +53,50 @@ export interface HttpClient {
   destroy(): void;
 }
 
-class ConnectTimeoutError extends Error {
-  readonly code = CONNECT_TIMEOUT;
-  constructor(ms: number) {
-    super(`no connection within ${ms / 1000} s`);
+/** An unusable proxy setting: reported as the step's failure, never silently ignored. */
+export class ProxyConfigError extends namedError('ProxyConfigError') {}
+
+class ProxyRefusedError extends Error {
+  readonly code = PROXY_REFUSED;
+  constructor(status: string) {
+    super(
+      `the proxy refused the tunnel to the API with HTTP ${status}` +
+        (status === '407' ? ' (Proxy Authentication Required)' : ''),
+    );
   }
 }
 
-/** One request on `agent`: resolves when the reply's head has arrived. */
-function send(
-  client: NodeClient,
-  agent: Agent,
-  connectTimeoutMs: number,
+/** How undici's ProxyAgent reports a CONNECT answered with another status than 200. */
+const TUNNEL_REFUSED = /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling$/;
+
+/** One request on `dispatcher`: resolves when the reply's head has arrived. */
+async function send(
+  dispatcher: Dispatcher,
   url: string,
   options: RequestOptions,
 ): Promise<Response> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = client.request(target, {
-      agent,
-      method: options.method,
+  // undici frees a connection one turn of the event loop after its reply has ended (a
+  // setImmediate); a request sent in between, as the next one of a run often is, would open a
+  // second connection (and a second TLS handshake). One turn's wait lets it reuse the first.
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    const reply = await request(url, {
+      dispatcher,
+      method: options.method as Dispatcher.HttpMethod,
       headers: options.headers,
+      body: options.body,
       signal: options.signal,
     });
-    req.once('error', reject);
-    req.once('response', (body: IncomingMessage) =>
-      resolve({ status: body.statusCode ?? 0, headers: body.headers, body }),
-    );
-    req.once('socket', (socket) => {
-      // A reused connection is open already; a new one gets CONNECT_TIMEOUT_MS to be ready.
-      const ready = target.protocol === 'https:' ? 'secureConnect' : 'connect';
-      if (!socket.connecting && (target.protocol !== 'https:' || !socket.pending)) return;
-      const timer = setTimeout(
-        () => req.destroy(new ConnectTimeoutError(connectTimeoutMs)),
-        connectTimeoutMs,
-      );
-      const clear = (): void => clearTimeout(timer);
-      socket.once(ready, clear);
-      req.once('close', clear);
-    });
-    req.end(options.body);
-  });
+    return { status: reply.statusCode, headers: reply.headers, body: reply.body };
+  } catch (error) {
+    const refused = TUNNEL_REFUSED.exec((error as Error | undefined)?.message ?? '');
+    if (refused?.[1]) throw new ProxyRefusedError(refused[1]);
+    throw error;
+  }
 }
 
-/** The proxy URL, with its user name and password read decoded, as the proxy receives them. */
-function proxyUrl(spelled: string): URL {
+/** `spelled`, with its user name and password read decoded (as the toolkit reads a proxy URL). */
+function decoded(spelled: string): URL {
   const url = new URL(spelled);
   return Object.defineProperties(url, {
     username: { value: decodeURIComponent(url.username) },
@@ -107,65 +105,35 @@ function proxyUrl(spelled: string): URL {
 }
 
 export interface ProxyChoice {
+  /** The proxy, with its user name and password read decoded, as the proxy receives them. */
   url: URL;
   /** The environment variable it came from, for the log. */
   variable: string;
 }
 
-/** An unusable proxy setting: reported as the step's failure, never silently ignored. */
-export class ProxyConfigError extends namedError('ProxyConfigError') {}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
-}
-
-/** Whether NO_PROXY / no_proxy sends requests to `target` direct. */
-function bypassesProxy(target: URL): boolean {
-  const noProxy = process.env.no_proxy || process.env.NO_PROXY || '';
-  const host = target.hostname.toLowerCase();
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  return noProxy
-    .split(',')
-    .map((entry) => entry.trim().toLowerCase())
-    .filter((entry) => entry)
-    .some((entry) => {
-      if (entry === '*') return true;
-      // "zilliz.com:443" only for that port; ".zilliz.com" and "zilliz.com" both cover subdomains.
-      const [name = '', entryPort] = entry.split(/:(?=\d+$)/);
-      if (entryPort !== undefined && entryPort !== port) return false;
-      const suffix = name.startsWith('.') ? name : `.${name}`;
-      return host === name || host.endsWith(suffix);
-    });
-}
-
-/** The proxy for requests to `target`, or undefined to connect directly. */
+/** The proxy for requests to `target` by the toolkit's rules, or undefined to go direct. */
 export function proxyFor(target: URL): ProxyChoice | undefined {
-  if (isLoopback(target.hostname) || bypassesProxy(target)) return undefined;
+  // The toolkit's order: lower case first, an empty value counts as unset.
   const names =
     target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
   const variable = names.find((name) => process.env[name]);
-  if (!variable) return undefined;
+  if (!variable || checkBypass(target)) return undefined;
   const raw = process.env[variable] as string;
-  // `proxy.corp:3128` means http://proxy.corp:3128.
-  const spelled = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
   let url: URL | undefined;
   try {
-    url = proxyUrl(spelled);
+    url = getProxyUrl(target);
+    // A value without a scheme is, to the toolkit, a scheme of its own ("proxy.corp:3128" reads
+    // as "proxy.corp:"); it means http://, as curl and the README take it.
+    if (url && !/^https?:$/.test(url.protocol) && !raw.includes('://')) {
+      url = decoded(`http://${raw}`);
+    }
   } catch {
-    // reported below
+    url = undefined;
   }
-  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return { url, variable };
+  if (url && /^https?:$/.test(url.protocol) && url.hostname) return { url, variable };
   throw new ProxyConfigError(
     `${variable} must be an http:// or https:// proxy URL (e.g. http://proxy.example.com:3128)`,
   );
-}
-
-/** Node's Agent proxies from Node 24.5 on; an older Node would silently connect directly. */
-export function checkProxySupport(version = process.versions.node): void {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major > 24 || (major === 24 && minor >= 5)) return;
-  throw new ProxyConfigError(`a proxy needs Node.js 24.5 or later, and this runner has ${version}`);
 }
 
 /** The action talks to one origin only, so the route is decided once, here. */
@@ -176,34 +144,36 @@ export function createHttpClient(
 ): HttpClient {
   const target = new URL(baseUrl);
   const proxy = proxyFor(target);
-  const client = (
-    target.protocol === 'https:' ? require('node:https') : require('node:http')
-  ) as NodeClient;
-  const options = {
-    keepAlive: true,
-    // Never the environment's own proxy settings: the route is the one decided above.
-    proxyEnv: {} as Record<string, string>,
-    // Said outright to TLS servers that would rather speak HTTP/2 (many load balancers).
-    ALPNProtocols: ['http/1.1'],
-  };
-  if (proxy) {
-    checkProxySupport();
-    // Mask the password however it is spelled (it is never printed, this is a second line of
-    // defence). Not a very short one: masking "ab" would blank out ordinary words all over the log.
-    const password = proxy.url.password;
+  const common = { allowH2: false, maxResponseSize: MAX_BODY_BYTES };
+  let dispatcher: Dispatcher;
+  if (!proxy) {
+    dispatcher = new Agent({ ...common, connect: { timeout: connectTimeoutMs } });
+  } else {
+    const { username, password } = proxy.url;
+    // The runner masks the password wherever it would appear (nothing prints it; this is a
+    // second line of defence). Not a very short one: masking "ab" would blank out ordinary words
+    // all over the job's log.
     if (password.length >= 4) {
       core.setSecret(password);
-      core.setSecret(encodeURIComponent(password));
+      if (encodeURIComponent(password) !== password) core.setSecret(encodeURIComponent(password));
     }
     log.info(
-      `Connecting to ${target.origin} through the proxy ${proxy.url.protocol}//${proxy.url.host} (${proxy.variable})`,
+      `Connecting to ${target.origin} through the proxy ${proxy.url.origin} (${proxy.variable})`,
     );
-    const variable = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
-    options.proxyEnv = { [variable]: proxy.url.href };
+    dispatcher = new ProxyAgent({
+      ...common,
+      // undici is given the proxy's origin only, so that no error of its can quote a password;
+      // the credentials go to the proxy alone, in Proxy-Authorization.
+      uri: proxy.url.origin,
+      ...(username || password
+        ? { token: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+        : {}),
+      proxyTls: { timeout: connectTimeoutMs },
+      requestTls: { timeout: connectTimeoutMs },
+    });
   }
-  const agent = new client.Agent(options);
   return {
-    request: (url, requestOptions) => send(client, agent, connectTimeoutMs, url, requestOptions),
-    destroy: () => agent.destroy(),
+    request: (url, options) => send(dispatcher, url, options),
+    destroy: () => void dispatcher.destroy().catch(() => undefined),
   };
 }

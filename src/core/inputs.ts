@@ -121,7 +121,10 @@ export function parseTimeout(raw: string, problems: string[]): number {
   return timeoutMs;
 }
 
-/** localhost, 127.0.0.0/8 or [::1]: the only hosts plain http is accepted for. */
+/**
+ * Hosts on the runner itself, where plain http stays on the machine. The toolkit's proxy rules
+ * (src/core/http.ts) send every one of them direct, never through a proxy.
+ */
 export function isLoopback(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
