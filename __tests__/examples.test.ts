@@ -227,7 +227,11 @@ describe('the workflow check', () => {
         deploy: {
           steps: [
             { id: 'backup', uses: ACTION_REF, with: { ...key, 'backup-id': 'x' } },
-            { id: 'restore', uses: restoreRef, with: { ...key, 'backup-type': 'CLUSTER' } },
+            {
+              id: 'restore',
+              uses: restoreRef,
+              with: { 'api-key': key['api-key'], 'backup-type': 'CLUSTER' },
+            },
             { run: 'echo ${{ steps.backup.outputs.jobIds }} ${{ steps.restore.outputs.jobIds }}' },
             { uses: ACTION_REF.replace('@', '/prune-all@') },
           ],
@@ -237,7 +241,7 @@ describe('the workflow check', () => {
     expect(checkWorkflow(steps, suite, { requirePermissions: true })).toEqual([
       'deploy.steps[0]: unknown input backup-id',
       'deploy.steps[1]: unknown input backup-type',
-      'deploy.steps[1]: required backup-id missing',
+      'deploy.steps[1]: required cluster-id missing',
       `deploy.steps[3]: uses <owner>/zilliz-backup-action/prune-all@v1, not ${[...suite.keys()].join(' or ')}`,
       'deploy: steps.backup.outputs.jobIds is not an output of the action',
     ]);

@@ -20,6 +20,10 @@ const settings = (dryRun = false): Settings => ({
   protect: [],
   maxDeletions: 10,
   dryRun,
+  protectLedger: undefined,
+  protectLedgerCount: 1,
+  githubToken: '',
+  secrets: [],
 });
 
 const backup = (id: string, day: number): BackupInfo => ({

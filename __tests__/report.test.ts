@@ -21,6 +21,9 @@ const settings: Settings = {
   verify: 'auto',
   clusterToken: undefined,
   secrets: [],
+  ledger: undefined,
+  githubToken: '',
+  ledgerFailure: 'warn',
 };
 const created: BackupRecord = {
   ...newRecord(),

@@ -28,6 +28,9 @@ function settings(over: Partial<Settings> = {}): Settings {
     verify: 'auto',
     clusterToken: undefined,
     secrets: [],
+    from: undefined,
+    ledger: undefined,
+    githubToken: '',
     ...over,
   };
 }

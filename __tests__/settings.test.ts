@@ -47,6 +47,9 @@ describe('readSettings', () => {
       verify: 'auto',
       clusterToken: undefined,
       secrets: [],
+      ledger: undefined,
+      githubToken: '',
+      ledgerFailure: 'warn',
     });
   });
 

@@ -4,8 +4,12 @@ import { runAction, type ActionDefinition, type HarnessOptions } from '../core/a
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
+import { LedgerWriter } from '../ledger/ledger.ts';
+import { entryPayload, ledgerState } from './ledger.ts';
 import {
   describeTarget,
+  finalStatus,
+  publishLedger,
   nextSteps,
   publishIds,
   publishResult,
@@ -33,8 +37,12 @@ function knownSoFar(record: BackupRecord): string {
 }
 
 /** The backup action as the harness runs it (a fresh record each time). */
+/** How long the ledger's final status may take when the step is being stopped. */
+const STOPPING_LEDGER_MS = 2_000;
+
 export function backupAction(options: RunOptions = {}): ActionDefinition<Settings> {
   const record: BackupRecord = newRecord();
+  let ledger: LedgerWriter | undefined;
   return {
     title: 'Zilliz Cloud backup',
     readSettings,
@@ -47,6 +55,11 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
       );
       const client = clientForRun(run, options.requestTimeoutMs);
       const onCluster = onClusterForRun(run, client);
+      const writer = new LedgerWriter(settings, run);
+      // Decided before any GitHub call; a skip is said, and kept for the outputs.
+      const usable = writer.prepare();
+      ledger = writer;
+      if (!usable) ledger = writer.status ? writer : undefined;
       try {
         await runBackup({
           client,
@@ -55,6 +68,7 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
           log,
           record,
           onCreated: publishIds,
+          afterCreate: async () => ledger?.record(entryPayload(settings, record)),
           onCluster,
           interval: options.interval,
         });
@@ -76,8 +90,18 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
         `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
       );
     },
-    publish: () => publishResult(record),
-    summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending)),
+    settle: async (_run, { error, cancelled }) => {
+      const final = ledgerState(finalStatus(record));
+      if (!ledger || !final) return ledger?.failure;
+      const stopping = cancelled || error instanceof DeadlineExceededError;
+      await ledger.finish(final.state, final.text, stopping ? STOPPING_LEDGER_MS : undefined);
+      return ledger.failure;
+    },
+    publish: () => {
+      publishResult(record);
+      publishLedger(ledger);
+    },
+    summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending), ledger),
     nextSteps: ({ settings }, { error, cancelled }) =>
       error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
   };

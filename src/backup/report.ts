@@ -8,6 +8,7 @@ import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { formatSize, type SummaryTable } from '../core/summary.ts';
 import { NotVerifiedError } from '../api/on-cluster.ts';
+import { LedgerError, type LedgerWriter } from '../ledger/ledger.ts';
 import {
   BackupFailedError,
   BackupInProgressError,
@@ -42,6 +43,14 @@ export function publishResult(record: BackupRecord): void {
   if (record.manifest) core.setOutput('manifest', JSON.stringify(record.manifest));
 }
 
+/** The deploy ledger's outputs, when the ledger is on. */
+export function publishLedger(ledger: LedgerWriter | undefined): void {
+  if (!ledger?.status) return;
+  core.setOutput('ledgerStatus', ledger.status);
+  if (ledger.deploymentId !== undefined)
+    core.setOutput('deploymentId', String(ledger.deploymentId));
+}
+
 /** One or two sentences a user can act on, for every ending. */
 export function nextSteps(error: unknown, record: BackupRecord, settings: Settings): string {
   const rerun =
@@ -64,6 +73,9 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
 }
 
 function ownAdvice(error: unknown, record: BackupRecord): string | undefined {
+  if (error instanceof LedgerError) {
+    return 'The backup itself is as its status says; only its record on GitHub is missing. Fix what the notice names (the permissions: lines to add), or set ledger-failure: warn to let a ledger problem never fail the deploy.';
+  }
   if (error instanceof CollectionsMissingError) {
     return 'Check the collections and database inputs against the cluster (names are case-sensitive); the names it holds are listed above, closest first.';
   }
@@ -128,7 +140,7 @@ export function headline({ settings, record, error, cancelled }: ReportInput): s
 }
 
 /** The job summary: the verdict and one table of what is known. */
-export function summarize(input: ReportInput): SummaryBody {
+export function summarize(input: ReportInput, ledger?: LedgerWriter): SummaryBody {
   const { settings, record, elapsedMs, error } = input;
   const rows: string[][] = [
     ['Cluster', settings.clusterId],
@@ -174,6 +186,14 @@ export function summarize(input: ReportInput): SummaryBody {
     rows.push(['Row counts', `not verified: ${record.rowsNotSeen}`]);
   }
   if (record.waitedFor.length > 0) rows.push(['Waited first for', record.waitedFor.join(', ')]);
+  if (ledger?.status) {
+    rows.push([
+      'Deploy ledger',
+      ledger.status === 'RECORDED'
+        ? `RECORDED: deployment ${ledger.deploymentId} in ${ledger.environment}`
+        : `${ledger.status}: ${ledger.why ?? ''}`,
+    ]);
+  }
   rows.push(['Time taken', formatDuration(elapsedMs)]);
   const tables: SummaryTable[] = [{ columns: ['Item', 'Value'], rows }];
   if (record.manifest && record.rowsNotSeen === undefined) {
@@ -187,7 +207,11 @@ export function summarize(input: ReportInput): SummaryBody {
       ]),
     });
   }
-  return { status: finalStatus(record), title: headline(input), tables };
+  const links =
+    ledger?.link && ledger.deploymentId !== undefined
+      ? [{ label: `Deploy ledger: ${ledger.environment} on GitHub`, url: ledger.link }]
+      : [];
+  return { status: finalStatus(record), title: headline(input), tables, links };
 }
 
 /** The report of one ending, as the harness asks for it. */

@@ -13,12 +13,22 @@ import {
   type Verification,
 } from '../api/inputs.ts';
 import type { BackupType } from '../api/backups.ts';
+import {
+  readEnvironment,
+  readGitHubToken,
+  readLedgerFailure,
+  type LedgerFailure,
+} from '../ledger/inputs.ts';
 import { input, InputError, parseBoolean, parseEnum, parseList, quote } from '../core/inputs.ts';
 
 export type { BackupType };
 export type IfInProgress = 'wait' | 'fail';
 
 export interface Settings extends Connection, BackupScope, Verification {
+  /** The deploy's environment for the deploy ledger; undefined: no ledger. */
+  ledger: string | undefined;
+  githubToken: string;
+  ledgerFailure: LedgerFailure;
   /** Secrets from the inputs besides the key (the cluster-token), redacted everywhere. */
   secrets: string[];
   wait: boolean;
@@ -34,6 +44,7 @@ export const DEFAULTS = {
   'base-url': DEFAULT_BASE_URL,
   'if-in-progress': 'wait',
   verify: 'auto',
+  'ledger-failure': 'warn',
 } as const;
 
 const REGION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
@@ -54,6 +65,9 @@ export function readSettings(): Settings {
   );
 
   const verification = readVerification(problems);
+  const ledger = readEnvironment('ledger', problems);
+  const githubToken = readGitHubToken();
+  const ledgerFailure = readLedgerFailure(problems);
 
   const copyToRegions = parseList(core.getInput('copy-to-regions'));
   for (const region of copyToRegions) {
@@ -75,6 +89,9 @@ export function readSettings(): Settings {
     ifInProgress,
     copyToRegions,
     ...verification,
-    secrets: verification.clusterToken ? [verification.clusterToken] : [],
+    ledger,
+    githubToken,
+    ledgerFailure,
+    secrets: [verification.clusterToken, githubToken].filter((secret) => !!secret) as string[],
   };
 }

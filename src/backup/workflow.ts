@@ -102,6 +102,8 @@ export interface WorkflowContext {
   record: BackupRecord;
   /** Called the moment the backup's ids are known, before any waiting. */
   onCreated: (record: BackupRecord) => void;
+  /** Awaited right after the create, before any waiting (the deploy ledger's entry). */
+  afterCreate?: (record: BackupRecord) => Promise<void>;
   /** Checks on the cluster's own endpoint (verify). */
   onCluster: OnCluster;
   interval?: PollInterval;
@@ -145,6 +147,7 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
   }
   const known = await waitUntilClusterIsFree(ctx, 'before creating ours');
   await createOnce(ctx, known);
+  await ctx.afterCreate?.(ctx.record);
   if (!ctx.settings.wait) {
     ctx.record.status = 'STARTED';
     ctx.log.info('wait is false: the backup goes on in Zilliz Cloud; not waiting for it.');

@@ -62,6 +62,12 @@ export interface ActionDefinition<S extends BaseSettings> {
    * is known so far.
    */
   stopped(reason: StopReason, run: ActionRun<S>): Error;
+  /**
+   * Last words to the outside world before the report (the deploy ledger's final status), on
+   * every ending; bounded in time by the action. An error it returns fails a step that would
+   * otherwise succeed.
+   */
+  settle?(run: ActionRun<S>, ending: Ending): Promise<Error | undefined>;
   /** Sets every output known; must not throw. */
   publish(run: ActionRun<S>, ending: Ending): void;
   /** The job summary's title, status and tables; must not throw. */
@@ -149,7 +155,15 @@ export async function runAction<S extends BaseSettings>(
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {
     if (reported) return;
     reported = true;
-    const ending: Ending = { error, cancelled, elapsedMs: Date.now() - startedAt };
+    let ending: Ending = { error, cancelled, elapsedMs: Date.now() - startedAt };
+    try {
+      const settled = await action.settle?.(run, ending);
+      if (settled && ending.error === undefined && !cancelled)
+        ending = { ...ending, error: settled };
+    } catch (settleError) {
+      log.warning(`Could not finish what the step records: ${errorMessage(settleError)}`);
+    }
+    error = ending.error;
     const failed = error !== undefined || cancelled;
     let next: string | undefined;
     try {

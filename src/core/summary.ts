@@ -82,6 +82,8 @@ export interface Summary {
   tables: SummaryTable[];
   /** Short paragraphs after the tables ("Time taken: 12s"). */
   notes?: string[];
+  /** Links the action made itself (never from server text): http(s) URLs only. */
+  links?: { label: string; url: string }[];
   /** On a failure: the error. */
   happened?: string;
   /** What to do next (after a failure, or after a success when there is something to do). */
@@ -108,6 +110,10 @@ export async function writeSummary(
     ]);
   }
   for (const note of content.notes ?? []) summary.addRaw(textBlock(redact(note)), true);
+  for (const { label, url } of content.links ?? []) {
+    if (!/^https?:\/\/[^\s"<>]+$/.test(url)) continue;
+    summary.addRaw(`<p><a href="${escapeText(url)}">${escapeText(redact(label))}</a></p>`, true);
+  }
   if (content.happened !== undefined) {
     summary.addHeading('What happened', 4).addRaw(textBlock(redact(content.happened)), true);
   }

@@ -31,6 +31,7 @@ export function pruneAction(options: RunOptions = {}): ActionDefinition<Settings
         deadline: run.deadline,
         log,
         record,
+        github: run.github,
       });
     },
     stopped: (reason, { settings }) => {

@@ -10,6 +10,7 @@ import { count } from '../core/words.ts';
 import type { Decision } from './plan.ts';
 import type { Settings } from './settings.ts';
 import { PruneFailedError, type PruneRecord } from './workflow.ts';
+import { LedgerError } from '../ledger/ledger.ts';
 
 export type PruneStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'DRY_RUN';
 
@@ -78,10 +79,21 @@ export function describeScope(settings: Settings): string {
 export function describeRules(settings: Settings): string {
   return (
     `keep-last ${settings.keepLast}` +
+    (settings.protectLedger
+      ? `, protect-ledger ${settings.protectLedger} (newest ${settings.protectLedgerCount})`
+      : '') +
     (settings.olderThanMs === undefined ? '' : `, older-than ${formatAge(settings.olderThanMs)}`) +
     `, max-deletions ${settings.maxDeletions}` +
     (settings.protect.length ? `, protect ${settings.protect.join(', ')}` : '') +
     (settings.dryRun ? ', dry run' : '')
+  );
+}
+
+/** "protected by deploy ledger entry 123 (commit abc…)" when the ledger protects it. */
+function ledgerEntry(record: PruneRecord, backupId: string): string | undefined {
+  const entry = record.ledgerProtected?.find((p) => p.backupId === backupId);
+  return (
+    entry && `protected by deploy ledger entry ${entry.entryId} (commit ${entry.sha.slice(0, 12)})`
   );
 }
 
@@ -93,7 +105,7 @@ export function verdict(decision: Decision, input: ReportInput): [string, string
     case 'keep': {
       const why = {
         newest: `newest ${settings.keepLast}`,
-        protected: 'protected',
+        protected: ledgerEntry(record, id) ?? 'protected',
         'too-young': `too young (not older than ${formatAge(settings.olderThanMs ?? 0)})`,
         'not-available': `status ${decision.backup.status}`,
         'unknown-age': 'no readable creation time',
@@ -151,6 +163,9 @@ export function nextSteps(error: unknown, record: PruneRecord, settings: Setting
 }
 
 function ownAdvice(error: unknown): string | undefined {
+  if (error instanceof LedgerError) {
+    return 'Nothing was deleted: what the deploy ledger protects is not known. Fix what the message names (the permissions: lines, github-token), or leave protect-ledger out to prune by the other rules alone.';
+  }
   if (error instanceof PruneFailedError) {
     return 'Read the reason of each refusal above (a backup that is being created cannot be deleted yet); every other backup due was deleted. A later run tries the refused ones again (nothing is deleted twice).';
   }
@@ -171,6 +186,14 @@ export function summarize(input: ReportInput): SummaryBody {
     ['Status', status],
     ['Time taken', formatDuration(elapsedMs)],
   ];
+  if (settings.protectLedger) {
+    rules.splice(3, 0, [
+      'Protected by the deploy ledger',
+      record.ledgerProtected
+        ? record.ledgerProtected.map((p) => p.backupId).join(', ') || 'none (no successful entry)'
+        : 'not read',
+    ]);
+  }
   const tables: SummaryTable[] = [{ columns: ['Item', 'Value'], rows: rules }];
   const notes: string[] = [];
   const decisions = record.plan?.decisions ?? [];

@@ -8,6 +8,7 @@ import {
   type BackupScope,
   type Connection,
 } from '../api/inputs.ts';
+import { readEnvironment, readGitHubToken } from '../ledger/inputs.ts';
 import { BACKUP_ID } from '../api/ids.ts';
 import {
   input,
@@ -29,9 +30,20 @@ export interface Settings extends Connection, BackupScope {
   /** At most this many deletions per run. */
   maxDeletions: number;
   dryRun: boolean;
+  /** The deploy's environment whose newest successful ledger entries are never deleted. */
+  protectLedger: string | undefined;
+  protectLedgerCount: number;
+  githubToken: string;
+  /** The github-token, redacted everywhere. */
+  secrets: string[];
 }
 
-export const DEFAULTS = { 'keep-last': '10', 'max-deletions': '20' } as const;
+export const DEFAULTS = {
+  'keep-last': '10',
+  'max-deletions': '20',
+  'protect-ledger-count': '1',
+} as const;
+export const MAX_LEDGER_COUNT = 100;
 export const MAX_KEEP_LAST = 10_000;
 export const MAX_DELETIONS = 1_000;
 
@@ -80,7 +92,27 @@ export function readSettings(): Settings {
     problems,
   );
   const dryRun = parseBoolean('dry-run', false, problems);
+  const protectLedger = readEnvironment('protect-ledger', problems);
+  const protectLedgerCount = parseInteger(
+    'protect-ledger-count',
+    input('protect-ledger-count') || DEFAULTS['protect-ledger-count'],
+    { min: 1, max: MAX_LEDGER_COUNT },
+    problems,
+  );
+  const githubToken = readGitHubToken();
 
   if (problems.length > 0) throw new InputError(problems);
-  return { ...connection, ...scope, keepLast, olderThanMs, protect, maxDeletions, dryRun };
+  return {
+    ...connection,
+    ...scope,
+    keepLast,
+    olderThanMs,
+    protect,
+    maxDeletions,
+    dryRun,
+    protectLedger,
+    protectLedgerCount,
+    githubToken,
+    secrets: githubToken ? [githubToken] : [],
+  };
 }

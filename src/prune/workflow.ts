@@ -7,6 +7,7 @@ import type { ZillizClient } from '../api/client.ts';
 import { ApiError, ApiRequestError, HttpStatusError, isNotFound } from '../api/errors.ts';
 import { writeOnce, WriteUnknownError, type Proof } from '../api/writes.ts';
 import { errorMessage } from '../core/errors.ts';
+import { openLedger, readFailure, successfulEntries, type LedgerRun } from '../ledger/ledger.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { forEachConcurrent } from '../core/pool.ts';
@@ -35,6 +36,8 @@ export interface PruneRecord {
   unreadable?: Failure[];
   /** Backups in scope at the start that the last list still shows. */
   leftInScope?: BackupInfo[];
+  /** Backups the deploy ledger protects (protect-ledger), with their entries. */
+  ledgerProtected?: { backupId: string; entryId: number; sha: string }[];
 }
 
 export class PruneFailedError extends Error {
@@ -53,6 +56,48 @@ export interface PruneContext {
   deadline: Deadline;
   log: Log;
   record: PruneRecord;
+  /** The GitHub API, for protect-ledger. */
+  github: LedgerRun['github'];
+}
+
+/** What reading the ledger needs of the token. */
+const LEDGER_NEEDS = ['deployments: read'];
+
+/**
+ * The backups of the newest protect-ledger-count successful entries of the ledger, never to be
+ * deleted. A ledger that cannot be read stops the prune before anything is deleted (fail
+ * closed): what it would have protected is not known.
+ */
+async function ledgerProtected(context: PruneContext): Promise<void> {
+  const { settings, record, log } = context;
+  if (!settings.protectLedger) return;
+  const query = {
+    ledger: settings.protectLedger,
+    githubToken: settings.githubToken,
+    clusterId: settings.clusterId,
+    apiHost: new URL(settings.baseUrl).host,
+  };
+  try {
+    const reader = await openLedger(query, context);
+    const { chosen } = await successfulEntries(reader, query, settings.protectLedgerCount);
+    record.ledgerProtected = chosen.map((entry) => ({
+      backupId: entry.payload.backupId,
+      entryId: entry.id,
+      sha: entry.sha,
+    }));
+    log.info(
+      `The deploy ledger ${reader.environment} protects ` +
+        (chosen.length === 0
+          ? 'no backup (it has no successful entry for this cluster)'
+          : chosen
+              .map(
+                (e) => `${e.payload.backupId} (deployment ${e.id}, commit ${e.sha.slice(0, 12)})`,
+              )
+              .join(', ')),
+    );
+  } catch (error) {
+    throw readFailure(error, LEDGER_NEEDS);
+  }
 }
 
 export function backupLabel(backup: BackupInfo): string {
@@ -103,10 +148,12 @@ async function withCollections(
 
 export async function runPrune(context: PruneContext): Promise<void> {
   const { client, settings, log, record } = context;
+  await ledgerProtected(context);
+  const protect = [...settings.protect, ...(record.ledgerProtected ?? []).map((p) => p.backupId)];
   const listed = await client.backups.list(settings.clusterId, 'MANUAL');
   const backups =
     settings.backupType === 'COLLECTION' ? await withCollections(context, listed) : listed;
-  const plan = planPrune(backups, { ...settings, scope: settings }, Date.now());
+  const plan = planPrune(backups, { ...settings, protect, scope: settings }, Date.now());
   record.plan = plan;
   log.info(
     `${count(listed.length, 'manual backup')} listed, ${plan.decisions.length} in scope: ` +

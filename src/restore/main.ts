@@ -4,6 +4,7 @@ import { runAction, type ActionDefinition, type HarnessOptions } from '../core/a
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { StepCancelledError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
+import { chooseEntry, settingsFromEntry } from './ledger.ts';
 import { afterSuccess, nextSteps, publish, summarize } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { runRestore, type RestoreRecord } from './workflow.ts';
@@ -33,6 +34,12 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
     readSettings,
     work: async (run) => {
       const { settings, log } = run;
+      if (settings.from !== undefined) {
+        // Before anything else: the entry, said in the log; it completes the settings (the
+        // report reads them too).
+        record.entry = await chooseEntry(settings, run);
+        Object.assign(settings, settingsFromEntry(settings, record.entry));
+      }
       log.info(
         `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
           `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,

@@ -11,6 +11,7 @@ import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
 import { NotVerifiedError } from '../api/on-cluster.ts';
+import { LedgerError } from '../ledger/ledger.ts';
 import type { Settings } from './settings.ts';
 import {
   BackupNotRestorableError,
@@ -84,6 +85,9 @@ export function nextSteps(error: unknown, record: RestoreRecord, settings: Setti
 }
 
 function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
+  if (error instanceof LedgerError) {
+    return 'Fix what the message names (the permissions: lines, the ledger environment, the commit), or restore by backup-id: the backup ids of past deploys are also in the Zilliz Cloud console.';
+  }
   if (error instanceof NotOnClusterError) {
     return record.cluster
       ? 'Check the new cluster in the Zilliz Cloud console before pointing anything at it; restore again into another new cluster if collections are missing, and delete the incomplete one.'
@@ -134,7 +138,9 @@ export interface ReportInput {
 }
 
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
-  const backup = `backup ${settings.backupId} of cluster ${settings.clusterId}`;
+  const backup = settings.backupId
+    ? `backup ${settings.backupId} of cluster ${settings.clusterId}`
+    : `the ledger's backup (${settings.from}) of cluster ${settings.clusterId}`;
   if (cancelled) return `Step cancelled while restoring ${backup}`;
   const status = record.status ?? (error ? 'FAILED' : 'SUCCESSFUL');
   if (record.cluster?.clusterId) {
@@ -215,6 +221,12 @@ export function summarize(input: ReportInput): SummaryBody {
         onClusterCell(item.seen, item.rowCount, item.backupRowCount),
       ]),
     });
+  }
+  if (record.entry) {
+    const e = record.entry;
+    notes.push(
+      `From the deploy ledger: deployment ${e.id} (commit ${e.sha}, ${e.createdAt}) in zilliz-backup/${e.payload.deploy.environment}, backup ${e.payload.backupId}`,
+    );
   }
   notes.push(`Time taken: ${formatDuration(elapsedMs)}`);
   return { status: record.status, title: headline(input), tables, notes };

@@ -14,6 +14,7 @@ import {
   type Connection,
   type Verification,
 } from '../api/inputs.ts';
+import { readEnvironment, readGitHubToken } from '../ledger/inputs.ts';
 import { BACKUP_ID, CLUSTER_NAME, MAX_NAME_LENGTH, PROJECT_ID } from '../api/ids.ts';
 import {
   input,
@@ -28,9 +29,18 @@ import {
 export type CollectionStatus = 'KEEP' | 'RELEASE';
 
 export interface Settings extends Connection, Verification {
+  /**
+   * The backup to restore; '' until the deploy ledger names it (with `from`), when the workflow
+   * fills it in before anything else.
+   */
+  backupId: string;
+  /** last-successful, a commit SHA, a tag or a branch: the ledger entry to restore from. */
+  from: string | undefined;
+  /** The deploy's environment in the ledger. */
+  ledger: string | undefined;
+  githubToken: string;
   /** Secrets from the inputs besides the key (the cluster-token), redacted everywhere. */
   secrets: string[];
-  backupId: string;
   wait: boolean;
   /** Collections to restore; empty: all of the backup's. */
   collections: string[];
@@ -68,13 +78,46 @@ const SUFFIX = /^[A-Za-z0-9_]*$/;
  */
 const MAX_CU_SIZE = 1024;
 
-function readBackupId(problems: string[]): string {
+/** What to restore: a backup named by its id, or the one the deploy ledger names. */
+function readSource(problems: string[]): {
+  backupId: string;
+  from: string | undefined;
+  ledger: string | undefined;
+} {
   const backupId = input('backup-id');
-  if (!backupId) {
+  const from = input('from') || undefined;
+  const ledger = readEnvironment('ledger', problems);
+  if (backupId && (from || ledger)) {
     problems.push(
-      'backup-id: is required (the id of an AVAILABLE backup, e.g. ${{ steps.backup.outputs.backupId }})',
+      'backup-id and from/ledger: give one way to name the backup, not both (backup-id, or from with ledger)',
     );
-  } else if (backupId.toLowerCase() === 'latest') {
+  } else if (!backupId && !from && !ledger) {
+    problems.push(
+      'backup-id: is required, or from with ledger (the id of an AVAILABLE backup, e.g. ${{ steps.backup.outputs.backupId }}; or from: last-successful and ledger: production)',
+    );
+  } else if (!backupId && !from) {
+    problems.push(
+      'from: is required with ledger (last-successful, a commit SHA, a tag or a branch)',
+    );
+  } else if (!backupId && !ledger) {
+    problems.push(
+      'ledger: is required with from (the environment the deploys went to, e.g. production)',
+    );
+  } else if (from !== undefined && from !== LAST_SUCCESSFUL && !GIT_REF.test(from)) {
+    problems.push(
+      `from: ${quote(from)} is not last-successful, a commit SHA, a tag or a branch name`,
+    );
+  }
+  if (backupId) checkBackupId(backupId, problems);
+  return { backupId, from, ledger };
+}
+
+/** A tag, a branch or a (short) commit SHA, as git allows them (no spaces, no "..", no leading "-"). */
+const GIT_REF = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]{1,255}$/;
+export const LAST_SUCCESSFUL = 'last-successful';
+
+function checkBackupId(backupId: string, problems: string[]): void {
+  if (backupId.toLowerCase() === 'latest') {
     problems.push(
       'backup-id: "latest" is not accepted: name the backup to restore (e.g. ${{ steps.backup.outputs.backupId }})',
     );
@@ -84,7 +127,6 @@ function readBackupId(problems: string[]): string {
         '(e.g. backup0_1e3c0988ecb7f0d)',
     );
   }
-  return backupId;
 }
 
 /** `source:target` pairs, separated by commas or newlines. */
@@ -122,7 +164,8 @@ function readCuSize(problems: string[]): number | undefined {
 export function readSettings(): Settings {
   const problems: string[] = [];
   const connection = readConnection(problems);
-  const backupId = readBackupId(problems);
+  const { backupId, from, ledger } = readSource(problems);
+  const githubToken = readGitHubToken();
   const wait = parseBoolean('wait', true, problems);
 
   const collections = parseList(core.getInput('collections'));
@@ -196,8 +239,11 @@ export function readSettings(): Settings {
   return {
     ...connection,
     ...verification,
-    secrets: verification.clusterToken ? [verification.clusterToken] : [],
+    secrets: [verification.clusterToken, githubToken].filter((secret) => !!secret) as string[],
     backupId,
+    from,
+    ledger,
+    githubToken,
     wait,
     collections,
     database,

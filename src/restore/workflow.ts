@@ -4,11 +4,12 @@
 // nothing; after a lost reply the action proves what happened (List clusters finds a new
 // cluster) or says it cannot (UNKNOWN, naming the target to check). Everything learnt goes into
 // a RestoreRecord that the report can read at any moment.
-import type { BackupInfo } from '../api/backups.ts';
+import { missingCollections, type BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
 import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
-import { ApiError } from '../api/errors.ts';
+import { ApiError, isNotFound } from '../api/errors.ts';
+import type { Entry } from '../ledger/choose.ts';
 import type { CheckOn, OnCluster } from '../api/on-cluster.ts';
 import type { RestoredCluster } from '../api/restores.ts';
 import { writeOnce, WriteUnknownError, type Proof, type Written } from '../api/writes.ts';
@@ -65,6 +66,8 @@ export interface NewCluster {
 }
 
 export interface RestoreRecord {
+  /** The deploy ledger's entry the backup was taken from (from and ledger). */
+  entry?: Entry;
   backupType?: string;
   backupName?: string;
   /** Collection restores, in order. */
@@ -131,7 +134,18 @@ export async function runRestore(ctx: WorkflowContext): Promise<void> {
 
 async function readBackup(ctx: WorkflowContext): Promise<BackupInfo> {
   const { client, settings, log, record } = ctx;
-  const backup = await client.backups.describe(settings.clusterId, settings.backupId);
+  let backup: BackupInfo;
+  try {
+    backup = await client.backups.describe(settings.clusterId, settings.backupId);
+  } catch (error) {
+    if (record.entry && isNotFound(error)) {
+      throw new BackupNotRestorableError(
+        `backup ${settings.backupId}, which deploy ledger entry ${record.entry.id} names, no longer exists in Zilliz Cloud (${errorMessage(error)})`,
+      );
+    }
+    throw error;
+  }
+  if (record.entry) checkAgainstEntry(backup, record.entry);
   record.backupType = backup.backupType;
   record.backupName = backup.backupName;
   const what = `backup ${backup.backupName || backup.backupId} (${backup.backupId})`;
@@ -176,6 +190,32 @@ function outcomeUnknown(
   );
 }
 
+/**
+ * Zilliz Cloud has the last word: the backup the entry names must be of the type it says and,
+ * for collections, hold every collection it says.
+ */
+export function checkAgainstEntry(backup: BackupInfo, entry: Entry): void {
+  const p = entry.payload;
+  const what = `backup ${p.backupId} of ledger entry ${entry.id}`;
+  if (backup.backupType !== p.backupType) {
+    throw new BackupNotRestorableError(
+      `${what} is a ${backup.backupType ?? 'typeless'} backup in Zilliz Cloud, but the entry says ${p.backupType}: the entry is not trusted`,
+    );
+  }
+  if (p.backupType === 'COLLECTION') {
+    const missing = missingCollections(
+      backup,
+      p.database,
+      (p.collections ?? []).map((c) => c.name),
+    );
+    if (missing.length > 0) {
+      throw new BackupNotRestorableError(
+        `${what} does not hold ${missing.join(', ')} of database ${p.database ?? 'default'}, which the entry records: the entry is not trusted`,
+      );
+    }
+  }
+}
+
 // ---- Collection backups ----------------------------------------------------------------------
 
 async function restoreCollections(ctx: WorkflowContext, backup: BackupInfo): Promise<void> {
@@ -192,6 +232,9 @@ async function restoreCollections(ctx: WorkflowContext, backup: BackupInfo): Pro
     held.map((c) => c.collectionName),
     databases[0],
   );
+  const rowsInBackup = new Map(
+    (record.entry?.payload.collections ?? []).map((c) => [c.name, c.rowCount]),
+  );
   record.items = plan.pairs.map(({ source, target }) => ({
     database: plan.database,
     source,
@@ -199,6 +242,7 @@ async function restoreCollections(ctx: WorkflowContext, backup: BackupInfo): Pro
     targetDatabase: plan.targetDatabase,
     target,
     status: 'NOT_STARTED',
+    backupRowCount: rowsInBackup.get(source),
   }));
   ctx.onChange(record);
   log.info(
