@@ -224,7 +224,8 @@ export class LedgerWriter {
         this.run.log.warning(`The deploy ledger could not be written: ${this.why}`);
       }
       if (this.settings.ledgerFailure === 'fail') {
-        throw new LedgerError(
+        // The backup goes on; the step fails at its end, once the backup is recorded as it went.
+        this.failure ??= new LedgerError(
           `the deploy ledger could not be written (ledger-failure: fail): ${this.why}`,
         );
       }
@@ -373,6 +374,8 @@ export async function successfulEntries(
   const passed: Entry[] = [];
   for (const entry of entries) {
     if (chosen.length >= count) break;
+    // Two entries for one backup (a create whose reply was lost, sent again) count once.
+    if (chosen.some((c) => c.payload.backupId === entry.payload.backupId)) continue;
     entry.state = await currentState(reader, entry.id);
     if (entry.state === 'success') chosen.push(entry);
     else passed.push(entry);
