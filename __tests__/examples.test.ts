@@ -109,14 +109,33 @@ describe('examples/', () => {
     expect(text).not.toContain('curl');
   });
 
-  it('rolls back by hand from a backup id given to workflow_dispatch', () => {
+  it('rolls back by hand to a deploy (a SHA, or last-successful by default), or from a backup id', () => {
     const workflow = parse(read('rollback.yml')) as {
-      on: { workflow_dispatch: { inputs: Record<string, { required?: boolean }> } };
+      on: {
+        workflow_dispatch: { inputs: Record<string, { required?: boolean; default?: string }> };
+      };
+      permissions: Record<string, string>;
       jobs: { rollback: { steps: { uses?: string; with?: Record<string, string> }[] } };
     };
-    expect(workflow.on.workflow_dispatch.inputs['backup-id']?.required).toBe(true);
+    const inputs = workflow.on.workflow_dispatch.inputs;
+    expect(inputs.from?.default).toBe('last-successful');
+    expect(inputs['backup-id']?.required).toBe(false);
+    expect(workflow.permissions).toEqual({ contents: 'read', deployments: 'read' });
     const step = workflow.jobs.rollback.steps.find((s) => s.uses?.includes('/restore@'));
-    expect(step?.with?.['backup-id']).toBe('${{ inputs.backup-id }}');
+    expect(step?.with).toMatchObject({
+      'backup-id': '${{ inputs.backup-id }}',
+      from: "${{ inputs.backup-id == '' && inputs.from || '' }}",
+      ledger: "${{ inputs.backup-id == '' && 'production' || '' }}",
+    });
+  });
+
+  it('records the backup before a migration in the ledger, with the permission it needs', () => {
+    const workflow = parse(read('backup-before-migration.yml')) as {
+      permissions: Record<string, string>;
+      jobs: { backup: { steps: { with?: Record<string, string> }[] } };
+    };
+    expect(workflow.permissions.deployments).toBe('write');
+    expect(workflow.jobs.backup.steps[0]?.with?.ledger).toBe('production');
   });
 
   it('prunes after a successful backup, in the same scope, protecting the new backup', () => {
