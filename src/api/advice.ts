@@ -3,6 +3,7 @@
 // no action explains better. Each action's report asks its own advice first, then this, then
 // core/advice.ts for the endings that have nothing to do with the API (inputs, timeout, cancel).
 import { ApiError, HttpStatusError, KEY_CODES, NetworkError } from './errors.ts';
+import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { CHINA_BASE_URL } from './inputs.ts';
 
 /**
@@ -31,4 +32,27 @@ export function commonAdvice(
     return `Zilliz Cloud could not be reached reliably (${settings.baseUrl}). Check the base-url input, proxies (HTTPS_PROXY, NO_PROXY) and status.zilliz.com, then re-run.${running}`;
   }
   return undefined;
+}
+
+/**
+ * What to do next, for any ending of any action: the action's own advice first (`own`), then the
+ * common advice above, then that of the endings every action meets (inputs, timeout, cancel),
+ * then the last resort. `stillRunning`: what goes on in Zilliz Cloud although the step ended;
+ * `moreTime`: how to give this action more time.
+ */
+export function nextStepsFor(
+  error: unknown,
+  settings: { clusterId: string; baseUrl: string; timeoutMs: number },
+  advice: { own: string | undefined; stillRunning?: string; moreTime: string },
+): string {
+  return (
+    advice.own ??
+    commonAdvice(error, settings, advice.stillRunning) ??
+    endingAdvice(error, {
+      timeoutMs: settings.timeoutMs,
+      stillRunning: advice.stillRunning,
+      moreTime: advice.moreTime,
+    }) ??
+    fallbackAdvice(advice.stillRunning)
+  );
 }

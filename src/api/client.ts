@@ -71,3 +71,21 @@ export function onClusterForRun(
     userAgent: USER_AGENT,
   });
 }
+
+/**
+ * Runs `work` with the run's client and its checks on the cluster, then closes the connections
+ * the checks opened, whichever way the work ends.
+ */
+export async function withClient<S extends BaseSettings & { verify: VerifyMode }>(
+  run: ActionRun<S>,
+  requestTimeoutMs: number | undefined,
+  work: (client: ZillizClient, onCluster: OnCluster) => Promise<void>,
+): Promise<void> {
+  const client = clientForRun(run, requestTimeoutMs);
+  const onCluster = onClusterForRun(run, client);
+  try {
+    await work(client, onCluster);
+  } finally {
+    onCluster.close();
+  }
+}

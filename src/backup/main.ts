@@ -1,8 +1,8 @@
 // The backup action: settings → client → workflow → report, on the suite's shared harness.
-import { clientForRun, onClusterForRun } from '../api/client.ts';
+import { withClient } from '../api/client.ts';
 import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { StepCancelledError } from '../core/lifecycle.ts';
+import { stoppedError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
 import { LedgerWriter } from '../ledger/ledger.ts';
 import { entryPayload, ledgerState } from './ledger.ts';
@@ -46,35 +46,28 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
   return {
     title: 'Zilliz Cloud backup',
     readSettings,
+    intro: (settings) =>
+      `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
+      `(timeout ${formatDuration(settings.timeoutMs)}, ` +
+      `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
     work: async (run) => {
-      const { settings, log } = run;
-      log.info(
-        `Backing up cluster ${settings.clusterId}: ${describeTarget(settings)} ` +
-          `(timeout ${formatDuration(settings.timeoutMs)}, ` +
-          `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
-      );
-      const client = clientForRun(run, options.requestTimeoutMs);
-      const onCluster = onClusterForRun(run, client);
+      const { settings } = run;
       const writer = new LedgerWriter(settings, run);
       // Decided before any GitHub call; a skip is said, and kept for the outputs.
-      const usable = writer.prepare();
-      ledger = writer;
-      if (!usable) ledger = writer.status ? writer : undefined;
-      try {
-        await runBackup({
+      ledger = writer.prepare() || writer.status ? writer : undefined;
+      await withClient(run, options.requestTimeoutMs, (client, onCluster) =>
+        runBackup({
           client,
           settings,
           deadline: run.deadline,
-          log,
+          log: run.log,
           record,
           onCreated: publishIds,
           afterCreate: async () => ledger?.record(entryPayload(settings, record)),
           onCluster,
           interval: options.interval,
-        });
-      } finally {
-        onCluster.close();
-      }
+        }),
+      );
     },
     stopped: (reason, { settings, log }) => {
       const ids = knownSoFar(record);
@@ -83,12 +76,10 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
           `The runner stopped the step: ${ids}.${record.backupId ? ' The backup goes on in Zilliz Cloud.' : ''}`,
         );
         if (record.backupId && !record.status) record.status = 'STARTED';
-        return new StepCancelledError(`The step was cancelled: ${ids}`);
+      } else if (!record.status && record.backupId) {
+        record.status = 'TIMED_OUT';
       }
-      if (!record.status && record.backupId) record.status = 'TIMED_OUT';
-      return new DeadlineExceededError(
-        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
-      );
+      return stoppedError(reason, settings.timeoutMs, ids);
     },
     settle: async (_run, { error, cancelled }) => {
       const final = ledgerState(finalStatus(record));

@@ -1,10 +1,9 @@
 // What the user sees of a backup: step outputs (ids the moment they are known, status at the
 // end), the job summary, and on failure what to do next. Written by the suite's harness.
 import * as core from '@actions/core';
-import { commonAdvice } from '../api/advice.ts';
+import { nextStepsFor } from '../api/advice.ts';
 import { ApiError, COLLECTION_CODES } from '../api/errors.ts';
 import type { Ending, SummaryBody } from '../core/action.ts';
-import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { formatSize, type SummaryTable } from '../core/summary.ts';
 import { NotVerifiedError } from '../api/on-cluster.ts';
@@ -60,16 +59,9 @@ export function nextSteps(error: unknown, record: BackupRecord, settings: Settin
   const running = record.backupId
     ? `Backup ${record.backupId} keeps running in Zilliz Cloud (see the console, Backups). ${rerun}`
     : undefined;
-  return (
-    ownAdvice(error, record) ??
-    commonAdvice(error, settings, running) ??
-    endingAdvice(error, {
-      timeoutMs: settings.timeoutMs,
-      stillRunning: running,
-      moreTime: 'Raise the timeout input for large clusters, or set wait: false.',
-    }) ??
-    fallbackAdvice(running)
-  );
+  const moreTime = 'Raise the timeout input for large clusters, or set wait: false.';
+  const own = ownAdvice(error, record);
+  return nextStepsFor(error, settings, { own, stillRunning: running, moreTime });
 }
 
 function ownAdvice(error: unknown, record: BackupRecord): string | undefined {

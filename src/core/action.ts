@@ -54,6 +54,8 @@ export interface ActionDefinition<S extends BaseSettings> {
   /** "Zilliz Cloud backup": the notice's title, and the summary's title on an input error. */
   title: string;
   readSettings(): S;
+  /** The first line of the log: what the step is about to do, with its settings. */
+  intro(settings: S): string;
   /** Does the work; throws on failure. */
   work(run: ActionRun<S>): Promise<void>;
   /**
@@ -181,6 +183,7 @@ export async function runAction<S extends BaseSettings>(
     if (failed) core.setFailed(log.clean(`${errorMessage(error)}${next ? `\n${next}` : ''}`));
   };
 
+  log.info(action.intro(settings));
   const release = guardProcess({
     deadline,
     exit: options.exit,

@@ -1,13 +1,25 @@
 // Two ways a step can end without the workflow finishing: the runner stops it (SIGINT, then
 // SIGTERM when a run is cancelled), or something hangs past the deadline despite every time
 // limit. In both cases: report what is known, then exit with a failure, promptly.
-import type { Deadline } from './deadline.ts';
+import { DeadlineExceededError, formatDuration, type Deadline } from './deadline.ts';
 import { namedError } from './errors.ts';
 
 export type StopReason = 'cancelled' | 'watchdog';
 
 /** The runner stopped the step (the run was cancelled). */
 export class StepCancelledError extends namedError('StepCancelledError') {}
+
+/**
+ * The error of a step stopped from outside, naming what is known so far (`known`): a
+ * StepCancelledError for the runner's cancel, a DeadlineExceededError for the watchdog.
+ */
+export function stoppedError(reason: StopReason, timeoutMs: number, known: string): Error {
+  return reason === 'cancelled'
+    ? new StepCancelledError(`The step was cancelled: ${known}`)
+    : new DeadlineExceededError(
+        `The step outlived its ${formatDuration(timeoutMs)} timeout and was stopped: ${known}`,
+      );
+}
 
 /** How long past the deadline the watchdog waits for the normal path to finish. */
 export const WATCHDOG_GRACE_MS = 5_000;

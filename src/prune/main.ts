@@ -1,8 +1,8 @@
 // The prune action: settings → client → workflow → report, on the suite's shared harness.
 import { clientForRun } from '../api/client.ts';
 import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
-import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { StepCancelledError } from '../core/lifecycle.ts';
+import { formatDuration } from '../core/deadline.ts';
+import { stoppedError } from '../core/lifecycle.ts';
 import { count } from '../core/words.ts';
 import { describeRules, describeScope, nextSteps, publishOutputs, summarize } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
@@ -19,28 +19,24 @@ export function pruneAction(options: RunOptions = {}): ActionDefinition<Settings
   return {
     title: 'Zilliz Cloud prune',
     readSettings,
-    work: async (run) => {
-      const { settings, log } = run;
-      log.info(
-        `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
-          `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,
-      );
-      await runPrune({
+    intro: (settings) =>
+      `Pruning manual ${describeScope(settings)} of cluster ${settings.clusterId}: ` +
+      `${describeRules(settings)} (timeout ${formatDuration(settings.timeoutMs)}) via ${settings.baseUrl}`,
+    work: (run) =>
+      runPrune({
         client: clientForRun(run, options.requestTimeoutMs),
-        settings,
+        settings: run.settings,
         deadline: run.deadline,
-        log,
+        log: run.log,
         record,
         github: run.github,
-      });
-    },
-    stopped: (reason, { settings }) => {
-      const done = `${count(record.deleted.length, 'backup')} deleted so far`;
-      if (reason === 'cancelled') return new StepCancelledError(`The step was cancelled: ${done}`);
-      return new DeadlineExceededError(
-        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${done}`,
-      );
-    },
+      }),
+    stopped: (reason, { settings }) =>
+      stoppedError(
+        reason,
+        settings.timeoutMs,
+        `${count(record.deleted.length, 'backup')} deleted so far`,
+      ),
     publish: ({ settings }, ending) => publishOutputs({ settings, record, ...ending }),
     summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
     nextSteps: ({ settings }, { error, cancelled }) =>

@@ -1,9 +1,8 @@
 // What the user sees of a prune: the outputs, and a job summary with one table of the backups in
 // scope, newest first, saying for each whether it was kept or deleted, and why.
 import * as core from '@actions/core';
-import { commonAdvice } from '../api/advice.ts';
+import { nextStepsFor } from '../api/advice.ts';
 import type { SummaryBody } from '../core/action.ts';
-import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { formatSize, statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
@@ -149,17 +148,12 @@ export function nextSteps(error: unknown, record: PruneRecord, settings: Setting
     record.deleted.length > 0
       ? `${count(record.deleted.length, 'backup was', 'backups were')} deleted before the step ended; the others are untouched.`
       : undefined;
-  return (
-    ownAdvice(error) ??
-    commonAdvice(error, settings, done) ??
-    endingAdvice(error, {
-      timeoutMs: settings.timeoutMs,
-      stillRunning: done,
-      moreTime:
-        'Re-run to go on (nothing is deleted twice), or raise the timeout or lower max-deletions.',
-    }) ??
-    fallbackAdvice(done)
-  );
+  return nextStepsFor(error, settings, {
+    own: ownAdvice(error),
+    stillRunning: done,
+    moreTime:
+      'Re-run to go on (nothing is deleted twice), or raise the timeout or lower max-deletions.',
+  });
 }
 
 function ownAdvice(error: unknown): string | undefined {

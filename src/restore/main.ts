@@ -1,8 +1,8 @@
 // The restore action: settings → client → workflow → report, on the suite's shared harness.
-import { clientForRun, onClusterForRun } from '../api/client.ts';
+import { withClient } from '../api/client.ts';
 import { runAction, type ActionDefinition, type HarnessOptions } from '../core/action.ts';
-import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
-import { StepCancelledError } from '../core/lifecycle.ts';
+import { formatDuration } from '../core/deadline.ts';
+import { stoppedError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
 import { chooseEntry, settingsFromEntry } from './ledger.ts';
 import { afterSuccess, nextSteps, publish, summarize } from './report.ts';
@@ -32,35 +32,30 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
   return {
     title: 'Zilliz Cloud restore',
     readSettings,
+    intro: (settings) =>
+      `Restoring ${settings.backupId ? `backup ${settings.backupId}` : `the backup the deploy ledger names (from ${settings.from}, ledger ${settings.ledger})`} ` +
+      `of cluster ${settings.clusterId} (timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
     work: async (run) => {
-      const { settings, log } = run;
+      const { settings } = run;
       if (settings.from !== undefined) {
         // Before anything else: the entry, said in the log; it completes the settings (the
         // report reads them too).
         record.entry = await chooseEntry(settings, run);
         Object.assign(settings, settingsFromEntry(settings, record.entry));
       }
-      log.info(
-        `Restoring backup ${settings.backupId} of cluster ${settings.clusterId} ` +
-          `(timeout ${formatDuration(settings.timeoutMs)}, wait ${settings.wait}) via ${settings.baseUrl}`,
-      );
-      const client = clientForRun(run, options.requestTimeoutMs);
-      const onCluster = onClusterForRun(run, client);
-      try {
-        await runRestore({
+      await withClient(run, options.requestTimeoutMs, (client, onCluster) =>
+        runRestore({
           client,
           settings,
           deadline: run.deadline,
-          log,
+          log: run.log,
           record,
           addSecret: run.addSecret,
           onChange: publish,
           onCluster,
           interval: options.interval,
-        });
-      } finally {
-        onCluster.close();
-      }
+        }),
+      );
     },
     stopped: (reason, { settings, log }) => {
       const ids = started(record);
@@ -68,12 +63,10 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
         log.info(
           `The runner stopped the step: ${ids}.${ids.startsWith('started') ? ' What was started goes on in Zilliz Cloud.' : ''}`,
         );
-        return new StepCancelledError(`The step was cancelled: ${ids}`);
+      } else {
+        record.status ??= 'TIMED_OUT';
       }
-      record.status ??= 'TIMED_OUT';
-      return new DeadlineExceededError(
-        `The step outlived its ${formatDuration(settings.timeoutMs)} timeout and was stopped: ${ids}`,
-      );
+      return stoppedError(reason, settings.timeoutMs, ids);
     },
     publish: () => publish(record),
     summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),

@@ -3,10 +3,9 @@
 // what to do next. The new cluster's password goes to its output only: never to the log, the
 // summary or an annotation.
 import * as core from '@actions/core';
-import { commonAdvice } from '../api/advice.ts';
+import { nextStepsFor } from '../api/advice.ts';
 import { ApiError, KEY_CODES } from '../api/errors.ts';
 import type { SummaryBody } from '../core/action.ts';
-import { endingAdvice, fallbackAdvice } from '../core/advice.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
@@ -71,17 +70,9 @@ function stillRunning(record: RestoreRecord): string | undefined {
 
 /** One or two sentences a user can act on, for every ending. */
 export function nextSteps(error: unknown, record: RestoreRecord, settings: Settings): string {
-  const running = stillRunning(record);
-  return (
-    ownAdvice(error, record) ??
-    commonAdvice(error, settings, running) ??
-    endingAdvice(error, {
-      timeoutMs: settings.timeoutMs,
-      stillRunning: running,
-      moreTime: 'Raise the timeout input for large backups.',
-    }) ??
-    fallbackAdvice(running)
-  );
+  const moreTime = 'Raise the timeout input for large backups.';
+  const own = ownAdvice(error, record);
+  return nextStepsFor(error, settings, { own, stillRunning: stillRunning(record), moreTime });
 }
 
 function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
