@@ -1,12 +1,24 @@
 // `npm run build`: one bundle per action of the suite (scripts/actions.ts), with esbuild.
 //
+// Every file goes into place whole: written beside its target, then renamed over it, and only
+// when its content changed. The tests build before they run (another `npx vitest run` may be
+// spawning the bundles of this checkout at that moment), and a process that starts a bundle
+// reads the old file or the new one, never half of one.
+//
 // What a bundle holds is what the action loads at every start, so the build keeps out whatever
 // no code path uses (see docs/benchmarks.md for what that is worth):
 //   - the @actions packages are declared free of side effects, so that only the functions we
 //     call are kept (not @actions/core's OIDC client, which would pull in its HTTP client and
 //     all of undici).
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ACTIONS, bundlePath, ROOT } from './actions.ts';
 
@@ -56,6 +68,16 @@ function licenses(metafile: Metafile): string {
     .join('\n');
 }
 
+/** Puts `contents` at `file` in one step (see the top), unless it is there already. */
+function writeWhole(file: string, contents: string | Uint8Array): void {
+  const data = Buffer.from(contents);
+  if (existsSync(file) && readFileSync(file).equals(data)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, data);
+  renameSync(partial, file);
+}
+
 async function buildAll(): Promise<void> {
   for (const action of ACTIONS) {
     const outfile = bundlePath(action);
@@ -69,14 +91,15 @@ async function buildAll(): Promise<void> {
       minify: true,
       legalComments: 'none',
       metafile: true,
+      write: false,
       logLevel: 'warning',
       plugins: [sideEffectFreeActionsPackages],
     });
     const dir = dirname(outfile);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'licenses.txt'), licenses(result.metafile));
-    // The bundle is an ES module wherever it is checked out.
-    writeFileSync(join(dir, 'package.json'), '{\n  "type": "module"\n}\n');
+    // The package.json first: the bundle is an ES module wherever it is checked out.
+    writeWhole(join(dir, 'package.json'), '{\n  "type": "module"\n}\n');
+    writeWhole(join(dir, 'licenses.txt'), licenses(result.metafile));
+    for (const output of result.outputFiles) writeWhole(output.path, output.contents);
     console.log(`built ${action.bundleDir}/index.js (${action.name})`);
   }
 }
