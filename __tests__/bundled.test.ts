@@ -2,7 +2,8 @@
 // GITHUB_STEP_SUMMARY files, a clean environment, the exit code.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
-import { runBundled, type Inputs } from '../scripts/runner.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 
 let sim: Simulator;
 beforeEach(async () => {
@@ -23,7 +24,7 @@ describe('the bundled action', () => {
   it('backs up, writes outputs and the summary, and exits 0', async () => {
     const result = await runBundled(inputs({ timeout: '1m' }));
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expectExit(result, 0);
     const [backup] = sim.backups();
     expect(result.outputs).toMatchObject({
       backupId: backup?.backupId,
@@ -41,7 +42,7 @@ describe('the bundled action', () => {
 
   it('fails with exit code 1 and an ::error:: line on bad input, before any request', async () => {
     const result = await runBundled(inputs({ 'backup-type': 'COLLECTION' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toContain(
       '::error::Invalid input: collections: is required when backup-type is COLLECTION',
     );
@@ -50,7 +51,7 @@ describe('the bundled action', () => {
 
   it('fails a bad API key in well under five seconds', async () => {
     const result = await runBundled(inputs({ 'api-key': 'not-the-key' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toMatch(/::error::.*21119: The apikey is illegal/);
     expect(result.stdout).toContain('The API key was refused');
     expect(result.durationMs).toBeLessThan(5_000);
@@ -60,7 +61,7 @@ describe('the bundled action', () => {
   it('does not outlive its timeout when the server accepts and never answers', async () => {
     sim.configure({ faults: [{ route: '*', kind: 'hang', times: 1_000 }] });
     const result = await runBundled(inputs({ timeout: '3s' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toMatch(/::error::.*3s timeout passed/);
     expect(result.durationMs).toBeLessThan(3_000 + 2_000);
   });
@@ -80,7 +81,7 @@ describe('the bundled action', () => {
         },
       });
       const exitedAfter = Date.now() - signalledAt;
-      expect(result.code).toBe(1);
+      expectExit(result, 1);
       expect(exitedAfter).toBeLessThan(2_000);
       const [backup] = sim.backups();
       expect(result.stdout).toContain(

@@ -1,19 +1,12 @@
 // `npm start` (scripts/demo.ts) and what it prints: every ending, the summary as terminal text,
 // runner commands as a runner shows them, and a usage line for a wrong option.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asRunnerShows, summaryText } from '../scripts/terminal.ts';
 import { ROOT } from '../scripts/actions.ts';
+import { expectExit, runScript } from './helpers/children.ts';
 
-function demo(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.ts'), ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const demo = (...args: string[]) => runScript(join(ROOT, 'scripts', 'demo.ts'), args);
 
 describe('summaryText', () => {
   it('turns the summary HTML into headings and aligned columns, entities decoded', () => {
@@ -59,8 +52,9 @@ describe('npm start (scripts/demo.ts)', () => {
     ['timeout', 'TIMED_OUT'],
     ['busy', 'is in progress on cluster'],
   ])('shows the %s ending, with the summary as text', async (ending, shown) => {
-    const { code, stdout } = await demo('--ending', ending, '--job-ms', '300');
-    expect(code).toBe(0); // the step ended the way it was asked to
+    const run = await demo('--ending', ending, '--job-ms', '300');
+    expectExit(run, 0); // the step ended the way it was asked to
+    const { stdout } = run;
     const summary = stdout.split('── job summary')[1]?.split('── result')[0] ?? '';
     expect(summary).toContain(shown);
     expect(summary).toMatch(/^Status +\S/m);
@@ -74,8 +68,9 @@ describe('npm start (scripts/demo.ts)', () => {
       ['--ending', 'crash'],
       ['--wait', 'maybe'],
     ]) {
-      const { code, stdout, stderr } = await demo(...args);
-      expect(code).toBe(2);
+      const run = await demo(...args);
+      expectExit(run, 2);
+      const { stdout, stderr } = run;
       expect(stdout).toBe('');
       expect(stderr).toContain(
         'usage: npm start -- [--ending success|failed|canceled|timeout|busy]',

@@ -2,7 +2,8 @@
 // workflow command or summary markup, bodies and retries are bounded, paging ignores `count`,
 // and no workflow reports another's backup as its own.
 import { describe, expect, it } from 'vitest';
-import { runBundled, type BundledRun, type Inputs } from '../scripts/runner.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID, type ExistingBackup } from '../simulator/server.ts';
 import { neutralizeCommands } from '../src/core/log.ts';
 import { RETRY_FLOOR_MS, retryDelay } from '../src/core/retry.ts';
@@ -59,7 +60,7 @@ describe('server text is data', () => {
       ],
     });
     const result = await runBundled(inputs());
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toContain('INJECTED');
     expect(commandLines(result.stdout)).toEqual([]);
     expect(result.outputs.status).toBe('FAILED');
@@ -72,7 +73,7 @@ describe('server text is data', () => {
   it('refuses ids that are not ids, clearly, without multi-line outputs', async () => {
     sim().configure({ inject: { text: PAYLOAD, fields: ['backupId', 'jobId'] } });
     const result = await runBundled(inputs({ wait: 'false' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(commandLines(result.stdout)).toEqual([]);
     expect(result.stdout).toMatch(/::error::.*reply field "backupId" is not an id/);
     for (const value of Object.values(result.outputs)) expect(value).not.toMatch(/\n/);
@@ -174,7 +175,7 @@ describe('SIGTERM while the create is in flight', () => {
     const result = await runBundled(inputs(), {
       onOutput: { text: 'backups/create', then: (pid) => process.kill(pid, 'SIGTERM') },
     });
-    expect(result.code).not.toBe(0);
+    expectExit(result, 1);
     expect(result.stdout).toContain('a backup may exist');
     expect(result.stdout).not.toContain('no backup had been created yet');
     expect(result.outputs.status).toBe('UNKNOWN');
@@ -193,15 +194,14 @@ describe('two workflows backing up different collections of one cluster at once'
     ['the first create is reset before it is processed', 'reset' as const],
   ])('each reports its own backup when %s', async (_, kind) => {
     sim().configure({ jobDurationMs: 1_000, faults: [{ route: 'createBackup', kind }] });
-    const runs: Promise<BundledRun>[] = [
+    const [a, b] = await Promise.all([
       runBundled(inputs({ 'backup-type': 'COLLECTION', collections: 'orders' })),
       runBundled(inputs({ 'backup-type': 'COLLECTION', collections: 'items, users' })),
-    ];
-    const [a, b] = await Promise.all(runs);
-    expect(a?.code).toBe(0);
-    expect(b?.code).toBe(0);
-    expect(held(a?.outputs.backupId)).toEqual(['orders']);
-    expect(held(b?.outputs.backupId)).toEqual(['items', 'users']);
+    ]);
+    expectExit(a, 0);
+    expectExit(b, 0);
+    expect(held(a.outputs.backupId)).toEqual(['orders']);
+    expect(held(b.outputs.backupId)).toEqual(['items', 'users']);
     expect(
       sim()
         .backups()

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runBundled } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { relay } from './helpers/fronts.ts';
 
@@ -53,7 +53,7 @@ it('keeps its connection from one check to the next', async () => {
   idleCloseMs = undefined;
   const before = sim.requests.length;
   const result = await backUp();
-  expect(result.code).toBe(0);
+  expectExit(result, 0);
   expect(result.outputs.status).toBe('SUCCESSFUL');
   // List, Create, four or five Describe job, Describe backup, one after the other: all of them
   // on one connection.
@@ -65,7 +65,7 @@ it('opens a new connection when the server closed the idle one, without an error
   idleCloseMs = 300;
   const result = await backUp();
   expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  expectExit(result, 0);
   expect(result.outputs.status).toBe('SUCCESSFUL');
   expect(result.stdout).not.toMatch(/retry \d/);
   expect(closedIdle).toBeGreaterThan(1);

@@ -4,7 +4,6 @@
 // NODE_EXTRA_CA_CERTS, as a corporate CA would be) in front of the simulator. Only the proxy
 // process can resolve zilliz.test (to 127.0.0.1), so a run that succeeds without that help went
 // through the proxy. Everything listens on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -14,7 +13,8 @@ import { createInterface } from 'node:readline';
 import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBundled, type BundledRun } from '../scripts/runner.ts';
+import type { BundledRun } from '../scripts/runner.ts';
+import { expectExit, runBundled, startScript } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { relay, testCertificate } from './helpers/fronts.ts';
 import { TEST_DOMAIN } from './helpers/test-dns.ts';
@@ -40,29 +40,32 @@ interface ForwardProxy {
 
 /** Starts the proxy process; with credentials ("user:password") it demands Basic auth. */
 async function startProxy(credentials?: string): Promise<ForwardProxy> {
-  const child = spawn(process.execPath, [PROXY_SCRIPT], {
+  const child = startScript(PROXY_SCRIPT, [], {
     env: {
       PATH: process.env.PATH ?? '',
       ...(credentials ? { PROXY_CREDENTIALS: credentials } : {}),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const seen: ProxyEntry[] = [];
-  const closed = once(child, 'close');
   const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    createInterface({ input: child.process.stdout }).on('line', (line) => {
       const message = JSON.parse(line) as { port?: number } & ProxyEntry;
       if (message.port !== undefined) resolve(message.port);
       else seen.push(message);
     });
-    child.once('exit', (code) => reject(new Error(`the proxy exited early (code ${code})`)));
+    child.exited.then(
+      (output) => reject(new Error(`the proxy exited early (code ${output.code})`)),
+      reject,
+    );
   });
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
-      await closed;
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill();
+      }
+      await child.exited;
     },
   };
 }
@@ -135,7 +138,7 @@ async function backUp(baseUrl: string, env: Record<string, string>): Promise<Bun
 
 function expectBackedUp(result: BundledRun): void {
   expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  expectExit(result, 0);
   expect(result.outputs.status).toBe('SUCCESSFUL');
   expect(result.outputs.backupId).toBe(sim.backups()[0]?.backupId);
 }
@@ -219,7 +222,7 @@ describe('behind a forward proxy', () => {
     });
     await proxy.stop();
 
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toMatch(
       /::error::.*Failed to establish tunnel .*407 Proxy Authentication Required/,
     );

@@ -1,5 +1,4 @@
 // The Zilliz Cloud control-plane simulator, over real HTTP.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,8 @@ import {
   startSimulator,
 } from '../simulator/server.ts';
 import type { ScenarioInput, Simulator } from '../simulator/server.ts';
+import { ROOT } from '../scripts/actions.ts';
+import { expectExit, startScript } from './helpers/children.ts';
 
 let sim: Simulator | undefined;
 
@@ -452,30 +453,38 @@ describe('cli', () => {
   it('starts, writes the ready file, serves, and exits cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zsim-'));
     const readyFile = join(dir, 'url');
-    const child = spawn(
-      process.execPath,
-      ['simulator/cli.ts', '--port', '0', '--job-ms', '100', '--ready-file', readyFile],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const child = startScript(join(ROOT, 'simulator', 'cli.ts'), [
+      '--port',
+      '0',
+      '--job-ms',
+      '100',
+      '--ready-file',
+      readyFile,
+    ]);
     try {
+      // Waits as long as a busy machine may take to start Node (the test's own timeout is the
+      // limit): the ready file, and the line on stdout printed just before it.
       const url = (
         await until(
           () => readFile(readyFile, 'utf8').catch(() => ''),
           (t) => t.endsWith('\n'),
+          50_000,
         )
       ).trim();
-      expect(stdout).toContain(`zilliz-simulator listening on ${url} (api key: `);
+      await until(
+        async () => child.output.stdout,
+        (stdout) => stdout.includes('\n'),
+        50_000,
+      );
+      expect(child.output.stdout).toContain(`zilliz-simulator listening on ${url} (api key: `);
       const r = await fetch(`${url}/v2/backups`, {
         headers: { authorization: 'Bearer sim-key-0123456789abcdef' },
       });
       expect(((await r.json()) as { code: number }).code).toBe(0);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      child.process.kill('SIGTERM');
+      expectExit(await child.exited, 0);
     } finally {
-      child.kill('SIGKILL');
+      child.process.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,9 +1,10 @@
 // Runs the action the way a GitHub runner does: inputs as INPUT_* variables, outputs and the
 // job summary as files. Used by the tests, the demo, the benchmark and the chaos report.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 import { actionNamed, bundlePath } from './actions.ts';
 import { asRunnerShows } from './terminal.ts';
@@ -78,6 +79,8 @@ export interface SpawnOptions {
   echo?: boolean;
   /** The bundle to run; the backup action's by default. */
   bundle?: string;
+  /** Called with the process as soon as it is spawned (the tests follow its output). */
+  onSpawn?: (child: ChildProcessByStdio<null, Readable, Readable>) => void;
 }
 
 /** Spawns `node dist/index.js` with a clean environment, as a runner would. */
@@ -96,6 +99,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let triggered = false;
