@@ -1,0 +1,30 @@
+// The margins of the tests' wall-clock checks. A test bounds a time only where the code decides
+// it (a timeout, a sleep, a rate limit, the polling schedule), and allows on top what a busy
+// machine adds to a measurement, which the code does not decide.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Added to an upper bound ("within X"): what a busy machine adds to a time measured around the
+ * code under test, timers that fire late and processes that wait for a core. With two full
+ * runs of the suite side by side on a 2-core machine that was running other work as well (load
+ * average 11), a 10 ms timer fired 264 ms late at worst, 110 ms at the 99.9th percentile: this is
+ * over five times the worst. Each bound that uses it says why the code's failure would still
+ * show beyond it.
+ */
+export const BUSY_MS = 1_500;
+
+/**
+ * Taken from a lower bound ("not before X"): Date.now() and the timers' clock each round to the
+ * millisecond, and a value read just after an await is a microtask or two late: a wait of N ms
+ * may measure a few ms short, never more on an idle or a busy machine (lateness only adds).
+ */
+export const CLOCK_MS = 5;
+
+/**
+ * Waits until `condition()` holds, checking every 10 ms: for an event the code under test
+ * causes, instead of sleeping a fixed time and hoping it has happened. The test's own timeout
+ * is the limit.
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(10);
+}
