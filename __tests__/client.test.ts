@@ -10,6 +10,7 @@ import { ApiError, HttpStatusError, MalformedReplyError, NetworkError } from '..
 import { DEFAULT_CLUSTER_ID, type Simulator } from '../simulator/server.ts';
 import { clientFor, testLog, type TestClient } from './helpers/client.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';
+import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 const simulator = useSimulator();
 let sim: Simulator;
@@ -108,7 +109,8 @@ describe('errors', () => {
       /21119: The apikey is illegal \(HTTP 401\) \(request id \S+\)/,
     );
     expect(routeRequests('describeJob')).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // One loopback request and no wait: no retry delay, no rate-limit slot (each 250 ms or more).
+    expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 
   it('turns an HTTP 200 business error into a final ApiError', async () => {
@@ -240,10 +242,14 @@ describe('retries of reads', () => {
       faults: [{ route: 'listBackups', kind: 'status', status: 429, times: 3, retryAfter: '1' }],
     });
     await api.client.listBackups(DEFAULT_CLUSTER_ID);
+    // Each retry leaves after the reply to the one before, which the server sent after taking the
+    // request in: the gap between arrivals holds the whole delay, whatever the load.
     const times = routeRequests('listBackups').map((r) => r.receivedAt);
     expect(times).toHaveLength(4);
     for (let i = 1; i < times.length; i++) {
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(1_000);
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(
+        1_000 - CLOCK_MS,
+      );
     }
     expect(api.lines.filter((l) => l.includes('(Retry-After)'))).toHaveLength(3);
   });
@@ -270,7 +276,8 @@ describe('retries of reads', () => {
     const started = Date.now();
     const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(Date.now() - started).toBeLessThan(1_500 + 500);
+    // The 1.5 s deadline ends it; past it each hung request would wait for its own 30 s limit.
+    expect(Date.now() - started).toBeLessThan(1_500 + BUSY_MS);
   });
 
   it('stops retrying when the next delay would pass the deadline, and says so', async () => {
@@ -285,7 +292,8 @@ describe('retries of reads', () => {
     expect((error as Error).message).toMatch(
       /timeout would pass before retry 1.*giving up after: .*HTTP 503/,
     );
-    expect(Date.now() - started).toBeLessThan(500);
+    // At once: a wait for the 5 s delay, or until the 2 s deadline, would take longer than this.
+    expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 
   it('treats a refused connection as transient and an unknown host as final', async () => {
