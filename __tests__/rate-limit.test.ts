@@ -5,6 +5,8 @@ import { Deadline, DeadlineExceededError } from '../src/core/deadline.ts';
 import { endpointOf, RateLimiter } from '../src/core/rate-limit.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { clientFor } from './helpers/client.ts';
+import { busiestSecond, recordDepartures } from './helpers/departures.ts';
+import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 describe('endpointOf', () => {
   it.each([
@@ -22,33 +24,37 @@ describe('endpointOf', () => {
 
 describe('RateLimiter', () => {
   it('spaces requests to one key, measured from when each left, and not other keys', async () => {
-    const limiter = new RateLimiter(50); // 20 ms apart
+    const limiter = new RateLimiter(20); // 50 ms apart
     const deadline = new Deadline(10_000);
+    const order: string[] = [];
     const times: number[] = [];
-    await Promise.all(
-      Array.from({ length: 6 }, async () => {
+    await Promise.all([
+      ...Array.from({ length: 6 }, async () => {
         await limiter.take('a', deadline);
         times.push(Date.now());
+        order.push('a');
       }),
-    );
+      // Another key does not queue behind 'a': it goes before the second 'a', which waits.
+      limiter.take('b', deadline).then(() => order.push('b')),
+    ]);
+    expect(order.slice(0, 2).sort()).toEqual(['a', 'b']);
     times.sort((x, y) => x - y);
-    // Read a tick after the limiter's own clock: 1 ms of slack on each gap, none on the whole.
+    // Read a microtask after the limiter's own clock, which a busy machine can only delay:
+    // CLOCK_MS of slack on each gap, and on the whole.
     for (let i = 1; i < times.length; i++) {
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(19);
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(50 - CLOCK_MS);
     }
-    expect((times[5] as number) - (times[0] as number)).toBeGreaterThanOrEqual(99);
-    const other = Date.now();
-    await limiter.take('b', deadline);
-    expect(Date.now() - other).toBeLessThan(20);
+    expect((times[5] as number) - (times[0] as number)).toBeGreaterThanOrEqual(250 - CLOCK_MS);
   });
 
   it('fails at once when the next slot would come after the deadline', async () => {
     const limiter = new RateLimiter(0.1); // one every 10 s
-    const deadline = new Deadline(2_000);
+    const deadline = new Deadline(3_000);
     await limiter.take('a', deadline);
     const started = Date.now();
     await expect(limiter.take('a', deadline)).rejects.toBeInstanceOf(DeadlineExceededError);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // At once: waiting for the slot (10 s) or the deadline (3 s) would take longer than this.
+    expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 });
 
@@ -64,6 +70,9 @@ describe('the simulated rate limit', () => {
       headers: { authorization: `Bearer ${key}` },
     });
 
+  // The simulator counts requests as it takes them in. 21 sent at once reach it within a few
+  // milliseconds; a busy machine's stalls (a few hundred ms at worst) do not spread them over
+  // the second that would let the 21st through.
   it('refuses the 21st request within a second to one endpoint with 429 and Retry-After', async () => {
     sim = await startSimulator();
     const replies = await Promise.all(Array.from({ length: 21 }, () => list(sim as Simulator)));
@@ -89,17 +98,25 @@ describe('the simulated rate limit', () => {
     expect(after.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('is met by the client without a single 429: 60 reads of one endpoint', async () => {
+  it('is kept by the client: 60 reads of one endpoint leave at most 20 in any second', async () => {
     sim = await startSimulator();
     const { client, close } = clientFor(sim);
+    const sent = recordDepartures();
     try {
       await Promise.all(
         Array.from({ length: 60 }, () => client.listBackups(DEFAULT_CLUSTER_ID, 'MANUAL')),
       );
     } finally {
+      sent.stop();
       await close();
     }
-    expect(sim.requests).toHaveLength(60);
-    expect(sim.requests.filter((r) => r.status === 429)).toEqual([]);
+    // Measured as they leave, which is what the client decides: 18 a second, the documented 20
+    // less a margin for the network. Where they arrive a busy server can bunch them (and answer
+    // 429, which the client rides out): no measure of the client.
+    expect(sent.departures.filter((d) => d.path.startsWith('/v2/backups'))).toHaveLength(
+      sent.departures.length,
+    );
+    expect(sent.departures.length).toBeGreaterThanOrEqual(60);
+    expect(busiestSecond(sent.departures)).toBeLessThanOrEqual(20);
   });
 });
