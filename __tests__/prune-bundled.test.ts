@@ -1,6 +1,10 @@
 // The prune action's bundle (dist/prune/index.js), spawned as the runner spawns it, against the
 // simulator over real HTTP: the rules, the safety guarantees, lost and refused deletes, 429s,
 // and the timeout.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLUSTER_ID,
@@ -10,15 +14,21 @@ import {
 } from '../simulator/server.ts';
 import { simulatorPerTest } from './helpers/sim.ts';
 import { actionNamed, bundlePath } from '../scripts/actions.ts';
-import type { BundledRun, Inputs } from '../scripts/runner.ts';
-import { expectExit, runBundled } from './helpers/children.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled, type TimedRun } from './helpers/children.ts';
+import { busiestSecond, type Departure } from './helpers/departures.ts';
+import { BUSY_MS } from './helpers/timing.ts';
 
 const BUNDLE = bundlePath(actionNamed('prune'));
+/** Records when each request leaves the bundle (helpers/record-departures.ts). */
+const DEPARTURES_HOOK = pathToFileURL(
+  join(import.meta.dirname, 'helpers', 'record-departures.ts'),
+).href;
 const DAY = 86_400_000;
 
 const start = simulatorPerTest();
 
-function prune(s: Simulator, inputs: Inputs = {}): Promise<BundledRun> {
+function prune(s: Simulator, inputs: Inputs = {}): Promise<TimedRun> {
   return runBundled(
     { 'api-key': s.apiKey, 'cluster-id': DEFAULT_CLUSTER_ID, 'base-url': s.url, ...inputs },
     { bundle: BUNDLE },
@@ -299,7 +309,8 @@ describe('the prune bundle', () => {
     expectExit(result, 0);
     expect(result.outputs.deletedCount).toBe('10');
     expect(remaining(s)).toEqual(['old1', 'old2']);
-    expect(s.requests.filter((r) => r.status === 429)).toHaveLength(17);
+    // Every 429 of the storm was met (the simulator's own limit may add some on a busy machine).
+    expect(s.requests.filter((r) => r.fault === 'status' && r.status === 429)).toHaveLength(17);
   });
 
   it("honours the server's own rate limit when it is lower than documented", async () => {
@@ -311,18 +322,41 @@ describe('the prune bundle', () => {
     expect(result.stdout).toContain('(Retry-After)');
   });
 
-  it('stays under 20 requests per second per endpoint, with no 429 from the documented limit', async () => {
+  it('sends at most 20 requests per second to an endpoint, and not needlessly fewer', async () => {
     const s = await start({ existingBackups: manual(50) });
-    const result = await prune(s, { 'keep-last': '1', 'max-deletions': '100' });
-    expectExit(result, 0);
-    expect(result.outputs.deletedCount).toBe('49');
-    expect(s.requests.filter((r) => r.status === 429)).toEqual([]);
-    const deletes = of(s, 'deleteBackup').map((r) => r.receivedAt);
-    const busiest = Math.max(
-      ...deletes.map((t) => deletes.filter((u) => u >= t && u < t + 1_000).length),
-    );
-    expect(busiest).toBeLessThanOrEqual(20);
-    expect(busiest).toBeGreaterThan(10); // and not needlessly slow
+    const dir = mkdtempSync(join(tmpdir(), 'zilliz-departures-'));
+    const file = join(dir, 'departures.jsonl');
+    try {
+      const result = await runBundled(
+        {
+          'api-key': s.apiKey,
+          'cluster-id': DEFAULT_CLUSTER_ID,
+          'base-url': s.url,
+          'keep-last': '1',
+          'max-deletions': '100',
+        },
+        {
+          bundle: BUNDLE,
+          env: { DEPARTURES_FILE: file, NODE_OPTIONS: `--import=${DEPARTURES_HOOK}` },
+        },
+      );
+      expectExit(result, 0);
+      expect(result.outputs.deletedCount).toBe('49');
+      // When the deletes left the bundle, which is what its rate limit decides: 18 a second,
+      // the documented 20 less a margin for the network. Where they arrive, a simulator waiting
+      // for a core can take them in bunches (and answer 429, which the action rides out).
+      const deletes = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Departure)
+        .filter((d) => d.method === 'DELETE');
+      expect(deletes.length).toBeGreaterThanOrEqual(49);
+      expect(busiestSecond(deletes)).toBeLessThanOrEqual(20);
+      // And close to its pace: a busy machine slows a second of deletes by far less than half.
+      expect(busiestSecond(deletes)).toBeGreaterThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops at its timeout, says TIMED_OUT and reports what it deleted', async () => {
@@ -333,9 +367,10 @@ describe('the prune bundle', () => {
         { route: 'deleteBackup', kind: 'hang', times: 1_000 },
       ],
     });
-    const started = Date.now();
     const result = await prune(s, { 'keep-last': '1', timeout: '3s' });
-    expect(Date.now() - started).toBeLessThan(3_000 + 3_000);
+    // From the step's start (its first output) to its exit: the deadline, and the busy-machine
+    // margin. A step saved only by its watchdog would take 5 s more, a hung delete 30 s.
+    expect(result.sinceFirstOutputMs).toBeLessThan(3_000 + BUSY_MS);
     expectExit(result, 1);
     expect(result.outputs).toMatchObject({ status: 'TIMED_OUT', deletedCount: '1' });
     expect(JSON.parse(result.outputs.deletedIds ?? '')).toEqual([

@@ -73,25 +73,40 @@ function follow(child: ChildProcessByStdio<null, Readable, Readable>, output: Ch
   });
 }
 
+export interface TimedRun extends BundledRun {
+  /**
+   * From the bundle's first output to its exit: the time its own code ran, without the start
+   * of Node and the loading of the bundle, which a busy machine stretches most and which a
+   * runner pays before any step. Each action prints (::add-mask:: or its first line) as soon
+   * as it has read its inputs, which is when its deadline starts.
+   */
+  sinceFirstOutputMs: number;
+}
+
 /**
  * scripts/runner.ts runBundled (a bundle run exactly as the runner runs it), with the child's
  * output shown if the test fails.
  */
-export function runBundled(inputs: Inputs, options: RunnerOptions = {}): Promise<BundledRun> {
+export function runBundled(inputs: Inputs, options: RunnerOptions = {}): Promise<TimedRun> {
   const label = `node ${relative(ROOT, options.bundle ?? DIST)}`;
   const live: ChildOutput = { code: null, stdout: '', stderr: '' };
   labels.set(live, label);
-  let finished: BundledRun | undefined;
+  let finished: TimedRun | undefined;
   showOnFailure(() => finished ?? live);
+  let firstOutputAt: number | undefined;
+  let closedAt = 0;
   return runAsRunner(inputs, {
     ...options,
     onSpawn: (child) => {
       follow(child, live);
+      child.stdout.once('data', () => (firstOutputAt = Date.now()));
+      child.on('close', () => (closedAt = Date.now()));
       options.onSpawn?.(child);
     },
   }).then((run) => {
-    labels.set(run, label);
-    return (finished = run);
+    finished = Object.assign(run, { sinceFirstOutputMs: closedAt - (firstOutputAt ?? closedAt) });
+    labels.set(finished, label);
+    return finished;
   });
 }
 
