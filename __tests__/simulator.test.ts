@@ -12,6 +12,7 @@ import {
 import type { ScenarioInput, Simulator } from '../simulator/server.ts';
 import { ROOT } from '../scripts/actions.ts';
 import { expectExit, startScript } from './helpers/children.ts';
+import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 let sim: Simulator | undefined;
 
@@ -70,14 +71,18 @@ const collection = (collectionNames: string[], dbName?: string) => ({
   dbCollections: [{ ...(dbName === undefined ? {} : { dbName }), collectionNames }],
 });
 
-/** Poll `fn` until `done` holds (or fail after timeoutMs). */
-async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 5000) {
+/**
+ * Poll `fn` until `done` holds, or fail after timeoutMs: long enough for a busy machine, short
+ * enough to say what was last seen before the test's own timeout.
+ */
+async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (done(v)) return v;
     if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
+    // Under the simulated rate limit of 20 requests a second to one endpoint.
+    await new Promise((r) => setTimeout(r, 60));
   }
 }
 
@@ -179,7 +184,8 @@ describe('create backup', () => {
   });
 
   it('allows one manual backup at a time per cluster', async () => {
-    const s = await start();
+    // A job that outlasts the second create however long a busy machine takes to send it.
+    const s = await start({ jobDurationMs: 2_000 });
     const first = await create(cluster);
     const second = await create(collection(['users']));
     expect(second.status).toBe(200);
@@ -196,8 +202,9 @@ describe('create backup', () => {
   });
 
   it('refuses a manual backup while an automatic one is CREATING', async () => {
+    // Still CREATING at the first create, however long a busy machine takes to send it.
     const s = await start({
-      existingBackups: [{ creationMethod: 'AUTO', status: 'CREATING', finishAfterMs: 300 }],
+      existingBackups: [{ creationMethod: 'AUTO', status: 'CREATING', finishAfterMs: 1_500 }],
     });
     const r = await create(cluster);
     expect(r.json.message).toBe(ERR.autoBackupInProgress.message);
@@ -222,7 +229,8 @@ describe('create backup', () => {
 
 describe('jobs and backup status', () => {
   it('goes to SUCCESSFUL with string progress and an AVAILABLE backup', async () => {
-    await start({ jobDurationMs: 400 });
+    // Long enough to be seen running between checks 60 ms apart, on a busy machine too.
+    await start({ jobDurationMs: 1_500 });
     const { backupId, jobId } = (await create(cluster)).json.data;
     const seen: { status: string; progress: string; endTime: string }[] = [];
     const final = await until(
@@ -281,7 +289,8 @@ describe('jobs and backup status', () => {
   });
 
   it('availableDelayMs keeps the backup CREATING after its job succeeded', async () => {
-    await start({ jobDurationMs: 100, availableDelayMs: 400 });
+    // CREATING long enough to be seen after the job's end, on a busy machine too.
+    await start({ jobDurationMs: 100, availableDelayMs: 1_500 });
     const { backupId, jobId } = (await create(cluster)).json.data;
     const describe = () => call(`/v2/clusters/${CLUSTER}/backups/${backupId}`);
     await until(
@@ -368,7 +377,8 @@ describe('faults', () => {
     );
     const t0 = Date.now();
     await s.close();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Without closing it, close() would wait for the hung request for ever.
+    expect(Date.now() - t0).toBeLessThan(BUSY_MS);
     expect(await pending).toBeInstanceOf(Error);
   });
 
@@ -417,7 +427,7 @@ describe('faults', () => {
     expect((await call('/v2/backups')).json).toEqual({ code: 65535, message: 'busy' });
     const t0 = Date.now();
     const delayed = await create(cluster);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300 - CLOCK_MS);
     expect(delayed.json.code).toBe(0);
     expect(s.backups()).toHaveLength(1);
   });
