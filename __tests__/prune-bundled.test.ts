@@ -1,10 +1,6 @@
 // The prune action's bundle (dist/prune/index.js), spawned as the runner spawns it, against the
 // simulator over real HTTP: the rules, the safety guarantees, lost and refused deletes, 429s,
 // and the timeout.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CLUSTER_ID,
@@ -16,14 +12,9 @@ import { simulatorPerTest } from './helpers/sim.ts';
 import { actionNamed, bundlePath } from '../scripts/actions.ts';
 import type { Inputs } from '../scripts/runner.ts';
 import { expectExit, runBundled, type TimedRun } from './helpers/children.ts';
-import { busiestSecond, type Departure } from './helpers/departures.ts';
 import { BUSY_MS } from './helpers/timing.ts';
 
 const BUNDLE = bundlePath(actionNamed('prune'));
-/** Records when each request leaves the bundle (helpers/record-departures.ts). */
-const DEPARTURES_HOOK = pathToFileURL(
-  join(import.meta.dirname, 'helpers', 'record-departures.ts'),
-).href;
 const DAY = 86_400_000;
 
 const start = simulatorPerTest();
@@ -320,43 +311,6 @@ describe('the prune bundle', () => {
     expect(result.outputs.deletedCount).toBe('9');
     expect(s.requests.some((r) => r.status === 429)).toBe(true);
     expect(result.stdout).toContain('(Retry-After)');
-  });
-
-  it('sends at most 20 requests per second to an endpoint, and not needlessly fewer', async () => {
-    const s = await start({ existingBackups: manual(50) });
-    const dir = mkdtempSync(join(tmpdir(), 'zilliz-departures-'));
-    const file = join(dir, 'departures.jsonl');
-    try {
-      const result = await runBundled(
-        {
-          'api-key': s.apiKey,
-          'cluster-id': DEFAULT_CLUSTER_ID,
-          'base-url': s.url,
-          'keep-last': '1',
-          'max-deletions': '100',
-        },
-        {
-          bundle: BUNDLE,
-          env: { DEPARTURES_FILE: file, NODE_OPTIONS: `--import=${DEPARTURES_HOOK}` },
-        },
-      );
-      expectExit(result, 0);
-      expect(result.outputs.deletedCount).toBe('49');
-      // When the deletes left the bundle, which is what its rate limit decides: 18 a second,
-      // the documented 20 less a margin for the network. Where they arrive, a simulator waiting
-      // for a core can take them in bunches (and answer 429, which the action rides out).
-      const deletes = readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Departure)
-        .filter((d) => d.method === 'DELETE');
-      expect(deletes.length).toBeGreaterThanOrEqual(49);
-      expect(busiestSecond(deletes)).toBeLessThanOrEqual(20);
-      // And close to its pace: a busy machine slows a second of deletes by far less than half.
-      expect(busiestSecond(deletes)).toBeGreaterThan(10);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it('stops at its timeout, says TIMED_OUT and reports what it deleted', async () => {
