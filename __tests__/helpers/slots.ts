@@ -28,12 +28,14 @@ export function grantedAt(limiter: RateLimiter, key: string): number {
 export function recordSlots(): { slots: Slot[]; stop: () => void } {
   const slots: Slot[] = [];
   const take = RateLimiter.prototype.take;
-  const spy = vi
-    .spyOn(RateLimiter.prototype, 'take')
-    .mockImplementation(async function (this: RateLimiter, key, deadline) {
-      await take.call(this, key, deadline);
-      slots.push({ key, at: grantedAt(this, key) });
-    });
+  const spy = vi.spyOn(RateLimiter.prototype, 'take').mockImplementation(async function (
+    this: RateLimiter,
+    key,
+    deadline,
+  ) {
+    await take.call(this, key, deadline);
+    slots.push({ key, at: grantedAt(this, key) });
+  });
   return { slots, stop: () => spy.mockRestore() };
 }
 

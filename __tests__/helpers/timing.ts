@@ -14,9 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const BUSY_MS = 1_500;
 
 /**
- * Taken from a lower bound ("not before X"): Date.now() and the timers' clock each round to the
- * millisecond, and a value read just after an await is a microtask or two late: a wait of N ms
- * may measure a few ms short, never more on an idle or a busy machine (lateness only adds).
+ * Taken from a lower bound ("not before X") measured between two clock readings that the wait
+ * lies between: Date.now() and the timers' clock each round to the millisecond, so a wait of N ms
+ * can measure a ms or two short. A busy machine only makes it longer.
  */
 export const CLOCK_MS = 5;
 
