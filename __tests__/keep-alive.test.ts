@@ -1,10 +1,12 @@
 // Keep-alive over a wait: checks a second apart share one connection; and when a server or load
 // balancer closes an idle connection between two checks, the next check opens a new one without
 // an error or a retry. A front in front of the simulator counts connections and, when asked,
-// closes each one 100 ms after a reply unless a new request has started, while the bundle polls
-// about once a second. A connection is never closed under a request (however long a busy
-// machine makes the simulator take), and the next check comes some 800 ms after the close: a
-// process would have to stall that long to reuse a connection it had not yet seen closed.
+// closes a connection 100 ms after it relayed a reply that says the job is still running: the
+// next request on it is then the next check, about a second later. It never closes one under a
+// request, nor between two requests that follow each other at once (the create after the list,
+// Describe backup after the last check), however long a busy machine makes either side take:
+// the action would rightly retry then. A process would have to stall some 800 ms to send its
+// next check on a connection it had not yet seen closed.
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -27,14 +29,20 @@ beforeAll(async () => {
     const closeAfter = idleCloseMs;
     if (closeAfter === undefined) return;
     let idle: NodeJS.Timeout | undefined;
-    upstream.on('data', () => {
+    let reply = '';
+    upstream.on('data', (chunk: Buffer) => {
+      reply += chunk.toString();
+      if (!/"status":"(PENDING|IN_PROGRESS)"/.test(reply)) return;
       clearTimeout(idle);
       idle = setTimeout(() => {
         closedIdle++;
         socket.destroy();
       }, closeAfter);
     });
-    socket.on('data', () => clearTimeout(idle));
+    socket.on('data', () => {
+      clearTimeout(idle);
+      reply = '';
+    });
     socket.on('close', () => clearTimeout(idle));
   });
   front.listen(0, '127.0.0.1');
