@@ -247,7 +247,7 @@ describe('a backup already in progress', () => {
 
   it('is waited for, then ours is created (if-in-progress: wait)', async () => {
     // Still running when the step first lists, however long a busy machine takes to start it.
-    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 1_000 }] });
+    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 2_000 }] });
     const result = await runInProcess(sim(), {});
     expect(result.failed).toBe(false);
     expect(result.stdout).toContain('Backup backup9_running (nightly, auto) is in progress');
@@ -260,8 +260,10 @@ describe('a backup already in progress', () => {
   });
 
   it('keeps waiting, and says so, when another backup starts while it waits', async () => {
-    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 1_000 }] });
-    // An automatic backup starts once the step has seen the first one running, and ends 1.5 s
+    // The first one runs for 2 s: the second starts well before that, however long a busy
+    // machine takes between the step's first list and this test's reaction to it.
+    sim().configure({ existingBackups: [{ ...running, finishAfterMs: 2_000 }] });
+    // An automatic backup starts once the step has seen the first one running, and ends 2.5 s
     // later, after the first.
     let nextStartedAt = 0;
     let finished = false;
@@ -275,7 +277,7 @@ describe('a backup already in progress', () => {
             backupId: 'backup8_next',
             creationMethod: 'AUTO',
             status: 'CREATING',
-            finishAfterMs: 1_500,
+            finishAfterMs: 2_500,
           },
         ],
       });
@@ -288,7 +290,7 @@ describe('a backup already in progress', () => {
     expect(result.summary).toContain('backup9_running, backup8_next');
     // Created only once the second one had ended, not when the first did.
     const create = requests('createBackup')[0];
-    expect(create?.receivedAt).toBeGreaterThanOrEqual(nextStartedAt + 1_500);
+    expect(create?.receivedAt).toBeGreaterThanOrEqual(nextStartedAt + 2_500);
   });
 
   it('fails at once naming it (if-in-progress: fail)', async () => {

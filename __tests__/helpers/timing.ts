@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Added to an upper bound ("within X"): what a busy machine adds to a time measured around the
- * code under test, timers that fire late and processes that wait for a core. With two full
- * runs of the suite side by side on a 2-core machine that was running other work as well (load
- * average 11), a 10 ms timer fired 264 ms late at worst, 110 ms at the 99.9th percentile: this is
- * over five times the worst. Each bound that uses it says why the code's failure would still
- * show beyond it.
+ * code under test, timers that fire late and processes that wait for a core. With two full runs
+ * of the suite side by side on a 2-core machine, and up to four CPU-bound processes beside them,
+ * a 10 ms timer fired 0.12 s late at the 99.9th percentile and 0.84 s late at worst (once in six
+ * minutes). Each bound that uses this says why the failure it is there to catch would still
+ * exceed it.
  */
 export const BUSY_MS = 1_500;
 
