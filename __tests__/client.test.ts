@@ -109,7 +109,8 @@ describe('errors', () => {
       /21119: The apikey is illegal \(HTTP 401\) \(request id \S+\)/,
     );
     expect(routeRequests('describeJob')).toHaveLength(1);
-    // One loopback request and no wait: no retry delay, no rate-limit slot (each 250 ms or more).
+    // One loopback request and no wait: a retry would show in the requests, and the only other
+    // thing that could hold the call is its 30 s deadline.
     expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 
@@ -282,9 +283,9 @@ describe('retries of reads', () => {
 
   it('stops retrying when the next delay would pass the deadline, and says so', async () => {
     await api.close();
-    api = clientFor(sim, { timeoutMs: 2_000 });
+    api = clientFor(sim, { timeoutMs: 5_000 });
     sim.configure({
-      faults: [{ route: 'listBackups', kind: 'status', status: 503, retryAfter: '5' }],
+      faults: [{ route: 'listBackups', kind: 'status', status: 503, retryAfter: '10' }],
     });
     const started = Date.now();
     const error = await api.client.listBackups(DEFAULT_CLUSTER_ID).catch((e: unknown) => e);
@@ -292,7 +293,7 @@ describe('retries of reads', () => {
     expect((error as Error).message).toMatch(
       /timeout would pass before retry 1.*giving up after: .*HTTP 503/,
     );
-    // At once: a wait for the 5 s delay, or until the 2 s deadline, would take longer than this.
+    // At once: a wait for the 10 s delay, or until the 5 s deadline, would take longer than this.
     expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 

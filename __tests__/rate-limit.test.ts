@@ -50,11 +50,11 @@ describe('RateLimiter', () => {
 
   it('fails at once when the next slot would come after the deadline', async () => {
     const limiter = new RateLimiter(0.1); // one every 10 s
-    const deadline = new Deadline(3_000);
+    const deadline = new Deadline(5_000);
     await limiter.take('a', deadline);
     const started = Date.now();
     await expect(limiter.take('a', deadline)).rejects.toBeInstanceOf(DeadlineExceededError);
-    // At once: waiting for the slot (10 s) or the deadline (3 s) would take longer than this.
+    // At once: waiting for the slot (10 s) or the deadline (5 s) would take longer than this.
     expect(Date.now() - started).toBeLessThan(BUSY_MS);
   });
 });
