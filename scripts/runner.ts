@@ -86,7 +86,7 @@ export interface SpawnOptions {
 /** Spawns `node dist/index.js` with a clean environment, as a runner would. */
 export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Promise<BundledRun> {
   const files = runnerFiles();
-  const started = Date.now();
+  const started = performance.now();
   try {
     const child = spawn(process.execPath, [options.bundle ?? DIST], {
       env: {
@@ -125,7 +125,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
       stderr,
       outputs: files.outputs(),
       summary: files.summary(),
-      durationMs: Date.now() - started,
+      durationMs: performance.now() - started,
     };
   } finally {
     files.cleanup();

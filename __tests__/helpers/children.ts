@@ -99,8 +99,8 @@ export function runBundled(inputs: Inputs, options: RunnerOptions = {}): Promise
     ...options,
     onSpawn: (child) => {
       follow(child, live);
-      child.stdout.once('data', () => (firstOutputAt = Date.now()));
-      child.on('close', () => (closedAt = Date.now()));
+      child.stdout.once('data', () => (firstOutputAt = performance.now()));
+      child.on('close', () => (closedAt = performance.now()));
       options.onSpawn?.(child);
     },
   }).then((run) => {
