@@ -1,6 +1,6 @@
 // run() end to end in this process, against the simulator over real HTTP.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLUSTER_ID } from '../simulator/server.ts';
+import { DEFAULT_CLUSTER_ID, simulatorNow } from '../simulator/server.ts';
 import { runInProcess } from './helpers/inprocess.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';
 import { BUSY_MS, until } from './helpers/timing.ts';
@@ -270,7 +270,7 @@ describe('a backup already in progress', () => {
     const seen = () => requests('listBackups')[0]?.status !== undefined;
     const startNext = until(() => finished || seen()).then(() => {
       if (!seen()) return;
-      nextStartedAt = Date.now();
+      nextStartedAt = simulatorNow();
       sim().configure({
         existingBackups: [
           {

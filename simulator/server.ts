@@ -35,6 +35,16 @@ export {
 export type { SimBackup, SimJob } from './state.ts';
 export { ERR } from './quirks.ts';
 
+/**
+ * The simulator's clock: the wall-clock time when the process started, moved on by the
+ * monotonic clock that timers run on. Jobs progress and requests are stamped on it, so that a
+ * wall clock that is set while the simulator runs (or read a few ms off now and then, as on some
+ * virtual machines) never ends a job early or shortens the gap between two requests.
+ */
+export function simulatorNow(): number {
+  return Math.floor(performance.timeOrigin + performance.now());
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -42,6 +52,7 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, the raw string when it is not JSON, undefined when empty. */
   body: unknown;
+  /** simulatorNow() when the request came in. */
   receivedAt: number;
   route: RouteName | 'unknown';
   /** HTTP status sent; undefined when no reply was sent (reset, hang, commitThenDrop). */
@@ -187,14 +198,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
 
   function configure(input: ScenarioInput): void {
     checkScenarioInput(input);
-    state.configure(input, Date.now());
+    state.configure(input, simulatorNow());
     faults.add(input.faults ?? []);
   }
 
   function api(match: Match | undefined, rec: RecordedRequest, req: IncomingMessage): ApiReply {
     if (!match) return fail(ERR.notFound);
     if (!isAuthorized(req, state.scenario.apiKey)) return fail(ERR.apiKey);
-    const now = Date.now();
+    const now = simulatorNow();
     const [a = '', b = ''] = match.params;
     switch (match.route) {
       case 'createBackup':
@@ -233,7 +244,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const body = await readBody(req);
     if (req.method === 'GET' && path === '/__sim/state') {
-      const now = Date.now();
+      const now = simulatorNow();
       sendJson(res, 200, { backups: state.backups(now), jobs: state.jobs(now), requests });
     } else if (req.method === 'POST' && path === '/__sim/scenario') {
       try {
@@ -260,7 +271,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
       body: undefined,
-      receivedAt: Date.now(),
+      receivedAt: simulatorNow(),
       route: match?.route ?? 'unknown',
     };
     requests.push(rec);
@@ -270,7 +281,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     if (fault) rec.fault = fault.kind;
     let after: Fault['kind'] | 'busy' | undefined = fault?.kind;
     if (fault?.kind === 'foreignBackup') {
-      state.addForeign(fault.backup, Date.now());
+      state.addForeign(fault.backup, simulatorNow());
       after = fault.then === 'process' || fault.then === undefined ? undefined : fault.then;
     }
     switch (after) {
@@ -356,8 +367,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     },
     requests,
     configure,
-    backups: () => state.backups(Date.now()),
-    jobs: () => state.jobs(Date.now()),
+    backups: () => state.backups(simulatorNow()),
+    jobs: () => state.jobs(simulatorNow()),
     clusters: () => structuredClone(state.scenario.clusters),
     close() {
       closed = true;
