@@ -12,9 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Added to an upper bound ("within X"): what a busy machine adds to a time measured around the
  * code under test, timers that fire late and processes that wait for a core. With two full runs
  * of the suite side by side on a 2-core machine, and up to four CPU-bound processes beside them,
- * a 10 ms timer fired 0.12 s late at the 99.9th percentile and 1.4 s late at worst (a few times
- * an hour): this is twice that. Each bound that uses it says why the failure it is there to
- * catch would still exceed it.
+ * a 10 ms timer fired 0.13 s late at the 99.9th percentile and 1.8 s late at worst (over 17
+ * rounds of two runs): this is well above that. Each bound that uses it says why the failure it
+ * is there to catch would still exceed it.
  */
 export const BUSY_MS = 3_000;
 
