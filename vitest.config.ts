@@ -8,6 +8,8 @@ export default defineConfig({
     // Console output only for failing tests; workflow commands (::add-mask:: …) never.
     silent: 'passed-only',
     setupFiles: ['__tests__/helpers/setup.ts'],
+    // Builds dist/ first: the tests that spawn the bundles never run a stale one.
+    globalSetup: ['__tests__/helpers/build-bundles.ts'],
     hookTimeout: 30_000,
   },
 });

@@ -2,7 +2,8 @@
 // as crossRegionCopies and are named in the job summary; a bad region id stops the step before
 // any request.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runBundled, type Inputs } from '../scripts/runner.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 
 let sim: Simulator;
@@ -27,7 +28,7 @@ describe('copy-to-regions', () => {
       inputs({ 'copy-to-regions': 'aws-us-east-1\naws-eu-central-1, aws-us-east-1\n' }),
     );
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expectExit(result, 0);
     const create = sim.requests.find((request) => request.route === 'createBackup');
     expect(create?.body).toEqual({
       backupType: 'CLUSTER',
@@ -40,7 +41,7 @@ describe('copy-to-regions', () => {
 
   it('sends no crossRegionCopies when empty (the default)', async () => {
     const result = await runBundled(inputs({}));
-    expect(result.code).toBe(0);
+    expectExit(result, 0);
     const create = sim.requests.find((request) => request.route === 'createBackup');
     expect(create?.body).toEqual({ backupType: 'CLUSTER' });
     expect(result.summary).not.toContain('Copies in regions');
@@ -48,7 +49,7 @@ describe('copy-to-regions', () => {
 
   it('refuses a region that is not a region id, before any request', async () => {
     const result = await runBundled(inputs({ 'copy-to-regions': 'US East' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stdout).toContain('copy-to-regions: "US East" is not a region id');
     expect(sim.requests).toHaveLength(0);
   });

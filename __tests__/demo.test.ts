@@ -1,29 +1,18 @@
 // The demos, `npm start` (scripts/demo.ts), `npm run demo:restore` and `npm run demo:prune`, and
 // what they print: every ending, the summary as terminal text, runner commands as a runner shows
 // them, counts in the right number, and a usage line for a wrong option.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plural } from '../scripts/plural.ts';
 import { asRunnerShows, summaryText } from '../scripts/terminal.ts';
 import { ROOT } from '../scripts/actions.ts';
+import { expectExit, runScript, type ChildOutput } from './helpers/children.ts';
 
-interface Printed {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** `node scripts/<script> …args`, its output shown when the test fails. */
+const run = (script: string, ...args: string[]): Promise<ChildOutput> =>
+  runScript(join(ROOT, 'scripts', script), args);
 
-function run(script: string, ...args: string[]): Promise<Printed> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-const demo = (...args: string[]): Promise<Printed> => run('demo.ts', ...args);
+const demo = (...args: string[]): Promise<ChildOutput> => run('demo.ts', ...args);
 
 /** The lines between the `── title ───` rule and the next rule. */
 function section(stdout: string, title: string): string {
@@ -92,8 +81,9 @@ describe('npm start (scripts/demo.ts)', () => {
     ['timeout', 'TIMED_OUT'],
     ['busy', 'is in progress on cluster'],
   ])('shows the %s ending, with the summary as text', async (ending, shown) => {
-    const { code, stdout } = await demo('--ending', ending, '--job-ms', '300');
-    expect(code).toBe(0); // the step ended the way it was asked to
+    const run = await demo('--ending', ending, '--job-ms', '300');
+    expectExit(run, 0); // the step ended the way it was asked to
+    const { stdout } = run;
     const summary = stdout.split('── job summary')[1]?.split('── result')[0] ?? '';
     expect(summary).toContain(shown);
     expect(summary).toMatch(/^Status +\S/m);
@@ -107,8 +97,9 @@ describe('npm start (scripts/demo.ts)', () => {
       ['--ending', 'crash'],
       ['--wait', 'maybe'],
     ]) {
-      const { code, stdout, stderr } = await demo(...args);
-      expect(code).toBe(2);
+      const run = await demo(...args);
+      expectExit(run, 2);
+      const { stdout, stderr } = run;
       expect(stdout).toBe('');
       expect(stderr).toContain(
         'usage: npm start -- [--ending success|failed|canceled|timeout|busy]',

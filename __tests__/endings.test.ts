@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_ID } from '../simulator/server.ts';
 import { actionNamed, bundlePath } from '../scripts/actions.ts';
-import { runBundled, type Inputs } from '../scripts/runner.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { backupAction } from '../src/backup/main.ts';
 import { pruneAction } from '../src/prune/main.ts';
 import { restoreAction } from '../src/restore/main.ts';
@@ -43,7 +44,7 @@ describe.each(ACTIONS)('the $name action', ({ name, definition, inputs }) => {
       { 'api-key': sim().apiKey, 'cluster-id': 'not an id!', 'base-url': sim().url, ...inputs },
       { bundle },
     );
-    expect(result.code, result.stderr).toBe(1);
+    expectExit(result, 1);
     expect(sim().requests).toHaveLength(0);
     expect(result.summary).toContain('invalid input, nothing was done');
     expect(result.summary).toContain('What happened');
@@ -64,7 +65,7 @@ describe.each(ACTIONS)('the $name action', ({ name, definition, inputs }) => {
       },
       { bundle },
     );
-    expect(result.code, result.stderr).toBe(1);
+    expectExit(result, 1);
     expect(result.summary).toContain('The API key was refused');
     expect(result.summary).not.toContain('Re-run to go on');
   });

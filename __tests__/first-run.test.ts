@@ -1,5 +1,5 @@
 // The first ten minutes of a contributor: npm ci brings the Node 24 that the npm scripts run on,
-// npm start and npm test build before they run the bundles, and every npm script answers a
+// npm start and every test run build before they run the bundles, and every npm script answers a
 // missing install or an older Node in one line that says what to run.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../scripts/actions.ts';
+import config from '../vitest.config.ts';
+import { expectExit, runScript } from './helpers/children.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
@@ -40,10 +42,16 @@ describe('package.json', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');
   });
 
-  it('builds before npm start and npm test, after checking the install', () => {
-    for (const script of ['prestart', 'pretest']) {
-      expect(pkg.scripts[script]).toBe('node scripts/need-node.js && npm run build');
-    }
+  it('builds before npm start and before any test run, after checking the install', () => {
+    expect(pkg.scripts.prestart).toBe('node scripts/need-node.js && npm run build');
+    expect(pkg.scripts.pretest).toBe('node scripts/need-node.js');
+    // Vitest builds in its global setup, once per run: `npm test` and `npx vitest run <file>`
+    // alike test the bundles of the current sources.
+    expect(config.test?.globalSetup).toEqual(['__tests__/helpers/build-bundles.ts']);
+    expect(readFileSync(join(ROOT, config.test?.globalSetup?.[0] ?? ''), 'utf8')).toContain(
+      "join(ROOT, 'scripts', 'build.ts')",
+    );
+    expect(pkg.scripts.build).toBe('node scripts/need-node.js && node scripts/build.ts');
   });
 
   it('checks the install and the Node first in every script', () => {
@@ -110,12 +118,9 @@ describe('scripts/need-node.js', () => {
   it('says in one line to run npm ci when nothing is installed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
     try {
-      const child = spawn(process.execPath, [join(ROOT, 'scripts', 'need-node.js')], { cwd: dir });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise((resolve) => child.on('close', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toBe(
+      const run = await runScript(join(ROOT, 'scripts', 'need-node.js'), [], { cwd: dir });
+      expectExit(run, 1);
+      expect(run.stderr).toBe(
         'The dependencies are not installed: run `npm ci` first, then run this command again.\n',
       );
     } finally {
@@ -146,8 +151,6 @@ describe('scripts/need-node.js', () => {
   });
 
   it('passes in the installed project', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'need-node.js')], { cwd: ROOT });
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
+    expectExit(await runScript(join(ROOT, 'scripts', 'need-node.js')), 0);
   });
 });

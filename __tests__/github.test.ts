@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionNamed, bundlePath, type SuiteAction } from '../scripts/actions.ts';
 import { bundle } from '../scripts/build.ts';
-import { runBundled, type Inputs } from '../scripts/runner.ts';
+import type { Inputs } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID } from '../simulator/server.ts';
 import { useSimulator } from './helpers/sim.ts';
 
@@ -85,7 +86,7 @@ describe('the actions’ bundles', () => {
         ...extra,
       });
       expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
+      expectExit(result, 0);
       expect(result.outputs.status).toBe(status);
       expect(loaded).toContain(bundleFile);
       expect(loaded).not.toContain(chunks[0]);
@@ -143,7 +144,7 @@ describe('a bundle that asks for the GitHub API', () => {
       },
     );
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expectExit(result, 0);
     expect(loaded).toContain(chunksBeside(built)[0]);
     expect(result.stdout.trim()).toBe('[41,42]');
     expect(seen).toHaveLength(1);

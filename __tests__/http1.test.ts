@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runBundled } from '../scripts/runner.ts';
+import { expectExit, runBundled } from './helpers/children.ts';
 import { DEFAULT_CLUSTER_ID, startSimulator, type Simulator } from '../simulator/server.ts';
 import { relay, testCertificate } from './helpers/fronts.ts';
 import { TEST_DOMAIN } from './helpers/test-dns.ts';
@@ -60,7 +60,7 @@ it('speaks HTTP/1.1 to a server that offers HTTP/2 first', async () => {
     },
   );
   expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  expectExit(result, 0);
   expect(result.outputs.status).toBe('SUCCESSFUL');
   expect(negotiated.length).toBeGreaterThan(0);
   expect(new Set(negotiated)).toEqual(new Set(['http/1.1']));

@@ -8,6 +8,7 @@ import { Deadline } from '../src/core/deadline.ts';
 import { guardProcess, type StopReason } from '../src/core/lifecycle.ts';
 import { runInProcess } from './helpers/inprocess.ts';
 import { jsonReply, useSimulator } from './helpers/sim.ts';
+import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 const sim = useSimulator({ jobDurationMs: 400 });
 
@@ -80,7 +81,8 @@ describe('a create whose outcome is unknown', () => {
     sim().configure({ faults: [{ route: 'createBackup', kind: 'hang' }] });
     const result = await runInProcess(sim(), { timeout: '2s' });
     expect(result.failed).toBe(true);
-    expect(result.durationMs).toBeLessThan(2_500);
+    // The deadline cuts the create off; without it, the request's own 30 s limit would.
+    expect(result.durationMs).toBeLessThan(2_000 + BUSY_MS);
     expect(result.stdout).toMatch(
       /::error::the 2s timeout passed during POST \S+; a create request may have started a backup all the same/,
     );
@@ -145,8 +147,12 @@ describe('a create that surely did nothing', () => {
     expect(result.failed).toBe(false);
     const times = requests('createBackup').map((r) => r.receivedAt);
     expect(times).toHaveLength(4);
+    // Each retry leaves after the reply to the one before, which the server sent after taking the
+    // request in: the gap between arrivals holds the whole delay, whatever the load.
     for (let i = 1; i < times.length; i++)
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(1_000);
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(
+        1_000 - CLOCK_MS,
+      );
     expect(routeSequence().filter((r) => r === 'listBackups:MANUAL')).toHaveLength(0);
     expect(manualBackups()).toHaveLength(1);
     expect(result.stdout).toMatch(/HTTP 429.*retry 1 in 1s \(Retry-After\)/);
@@ -158,7 +164,8 @@ describe('a create that surely did nothing', () => {
     });
     const result = await runInProcess(sim(), { timeout: '5s' });
     expect(result.failed).toBe(true);
-    expect(result.durationMs).toBeLessThan(1_000);
+    // At once: a wait for the 30 s Retry-After, or until the 5 s deadline, would take longer.
+    expect(result.durationMs).toBeLessThan(BUSY_MS);
     expect(result.stdout).toMatch(
       /::error::the 5s timeout would pass before retry 1 .*giving up after: .*HTTP 429/,
     );
@@ -202,7 +209,8 @@ describe('certificate errors', () => {
         timeout: '30s',
       });
       expect(result.failed).toBe(true);
-      expect(result.durationMs).toBeLessThan(2_000);
+      // At once: retrying the certificate error would go on to the 30 s timeout.
+      expect(result.durationMs).toBeLessThan(BUSY_MS);
       expect(result.stdout).toMatch(/::error::.*(self[- ]signed|SELF_SIGNED|certificate)/i);
       expect(hits).toBe(0);
     } finally {
@@ -214,9 +222,10 @@ describe('certificate errors', () => {
 
 describe('the watchdog', () => {
   it('reports and exits when something is still pending past the deadline', async () => {
+    // Read first: the deadline and the watchdog's grace run from after it.
+    const started = performance.now();
     const deadline = new Deadline(100);
     const reasons: StopReason[] = [];
-    const started = Date.now();
     const code = await new Promise<number>((resolve) => {
       guardProcess({
         deadline,
@@ -227,7 +236,8 @@ describe('the watchdog', () => {
     });
     expect(code).toBe(1);
     expect(reasons).toEqual(['watchdog']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300 - 5);
+    // Not before the deadline and its grace (a timer never fires early).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300 - CLOCK_MS);
   });
 
   it('is disarmed when the step finishes in time', async () => {
@@ -240,7 +250,10 @@ describe('the watchdog', () => {
       exit: () => (exited = true),
     });
     release();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Nothing to wait for but the moment the watchdog would have fired: a timer due after it.
+    // Timers fire in the order they are due, however late a busy machine runs them, so an armed
+    // watchdog would have exited before this one.
+    await new Promise((resolve) => setTimeout(resolve, deadline.remainingMs() + 50 + 50));
     expect(exited).toBe(false);
   });
 });

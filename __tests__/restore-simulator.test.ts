@@ -7,8 +7,10 @@ import { useSimulator } from './helpers/sim.ts';
 
 const BACKUP = 'backup2_aa00bb11cc22dd3';
 const CLUSTER_BACKUP = 'backup3_ee44ff55aa66bb7';
+// RESTORE jobs long enough to be seen running, and a target being restored, however long a busy
+// machine takes between two calls.
 const sim = useSimulator({
-  restoreJobDurationMs: 200,
+  restoreJobDurationMs: 1_500,
   existingBackups: [
     {
       backupId: BACKUP,
@@ -54,7 +56,15 @@ function collectionBody(spelling: 'dest' | 'target', collection: string, target:
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Asks `path` until `done` holds for its reply, 60 ms apart (under the simulated rate limit). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function callUntil(path: string, done: (json: any) => boolean) {
+  for (;;) {
+    const reply = await call(path);
+    if (done(reply.json)) return reply;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+  }
+}
 
 describe('Describe backup', () => {
   it('names the backed-up collections in either form', async () => {
@@ -119,12 +129,17 @@ describe('Restore collection', () => {
     const passing = await restoreCollection(collectionBody('dest', 'items', 'a2'));
     const early = await call(`/v2/jobs/${failing.json.data.jobId}`);
     expect(['PENDING', 'IN_PROGRESS']).toContain(early.json.data.status);
-    await sleep(250);
-    expect((await call(`/v2/jobs/${failing.json.data.jobId}`)).json.data).toMatchObject({
-      status: 'FAILED',
-      reason: 'disk full',
-    });
-    expect((await call(`/v2/jobs/${passing.json.data.jobId}`)).json.data.status).toBe('SUCCESSFUL');
+    const ended = (json: { data: { status: string } }) =>
+      !['PENDING', 'IN_PROGRESS'].includes(json.data.status);
+    expect((await callUntil(`/v2/jobs/${failing.json.data.jobId}`, ended)).json.data).toMatchObject(
+      {
+        status: 'FAILED',
+        reason: 'disk full',
+      },
+    );
+    expect((await callUntil(`/v2/jobs/${passing.json.data.jobId}`, ended)).json.data.status).toBe(
+      'SUCCESSFUL',
+    );
   });
 });
 
@@ -146,8 +161,11 @@ describe('Restore cluster, List clusters, Describe cluster', () => {
         cuSize: 2,
         status: 'CREATING',
       });
-      await sleep(250);
-      expect((await call(`/v2/clusters/${clusterId}`)).json.data.status).toBe('RUNNING');
+      const running = await callUntil(
+        `/v2/clusters/${clusterId}`,
+        (json) => json.data.status !== 'CREATING',
+      );
+      expect(running.json.data.status).toBe('RUNNING');
       expect(sim().clusters()[clusterId]?.databases).toEqual(sim().clusters()[CLUSTER]?.databases);
     },
   );

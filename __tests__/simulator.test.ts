@@ -1,5 +1,4 @@
 // The Zilliz Cloud control-plane simulator, over real HTTP.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,9 @@ import {
   startSimulator,
 } from '../simulator/server.ts';
 import type { ScenarioInput, Simulator } from '../simulator/server.ts';
+import { ROOT } from '../scripts/actions.ts';
+import { expectExit, startScript } from './helpers/children.ts';
+import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 let sim: Simulator | undefined;
 
@@ -69,14 +71,18 @@ const collection = (collectionNames: string[], dbName?: string) => ({
   dbCollections: [{ ...(dbName === undefined ? {} : { dbName }), collectionNames }],
 });
 
-/** Poll `fn` until `done` holds (or fail after timeoutMs). */
-async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Poll `fn` until `done` holds, or fail after timeoutMs: long enough for a busy machine, short
+ * enough to say what was last seen before the test's own timeout.
+ */
+async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000) {
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
+    if (performance.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(v)}`);
+    // Under the simulated rate limit of 20 requests a second to one endpoint.
+    await new Promise((r) => setTimeout(r, 60));
   }
 }
 
@@ -178,7 +184,8 @@ describe('create backup', () => {
   });
 
   it('allows one manual backup at a time per cluster', async () => {
-    const s = await start();
+    // A job that outlasts the second create however long a busy machine takes to send it.
+    const s = await start({ jobDurationMs: 2_000 });
     const first = await create(cluster);
     const second = await create(collection(['users']));
     expect(second.status).toBe(200);
@@ -195,8 +202,9 @@ describe('create backup', () => {
   });
 
   it('refuses a manual backup while an automatic one is CREATING', async () => {
+    // Still CREATING at the first create, however long a busy machine takes to send it.
     const s = await start({
-      existingBackups: [{ creationMethod: 'AUTO', status: 'CREATING', finishAfterMs: 300 }],
+      existingBackups: [{ creationMethod: 'AUTO', status: 'CREATING', finishAfterMs: 1_500 }],
     });
     const r = await create(cluster);
     expect(r.json.message).toBe(ERR.autoBackupInProgress.message);
@@ -221,7 +229,8 @@ describe('create backup', () => {
 
 describe('jobs and backup status', () => {
   it('goes to SUCCESSFUL with string progress and an AVAILABLE backup', async () => {
-    await start({ jobDurationMs: 400 });
+    // Long enough to be seen running between checks 60 ms apart, on a busy machine too.
+    await start({ jobDurationMs: 1_500 });
     const { backupId, jobId } = (await create(cluster)).json.data;
     const seen: { status: string; progress: string; endTime: string }[] = [];
     const final = await until(
@@ -280,7 +289,8 @@ describe('jobs and backup status', () => {
   });
 
   it('availableDelayMs keeps the backup CREATING after its job succeeded', async () => {
-    await start({ jobDurationMs: 100, availableDelayMs: 400 });
+    // CREATING long enough to be seen after the job's end, on a busy machine too.
+    await start({ jobDurationMs: 100, availableDelayMs: 1_500 });
     const { backupId, jobId } = (await create(cluster)).json.data;
     const describe = () => call(`/v2/clusters/${CLUSTER}/backups/${backupId}`);
     await until(
@@ -365,9 +375,10 @@ describe('faults', () => {
       async () => s.requests.length,
       (n) => n === 2,
     );
-    const t0 = Date.now();
+    const t0 = performance.now();
     await s.close();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Without closing it, close() would wait for the hung request for ever.
+    expect(performance.now() - t0).toBeLessThan(BUSY_MS);
     expect(await pending).toBeInstanceOf(Error);
   });
 
@@ -414,9 +425,9 @@ describe('faults', () => {
     expect(nonJson.json).toBeUndefined();
     expect(nonJson.text).toContain('<html>');
     expect((await call('/v2/backups')).json).toEqual({ code: 65535, message: 'busy' });
-    const t0 = Date.now();
+    const t0 = performance.now();
     const delayed = await create(cluster);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300 - CLOCK_MS);
     expect(delayed.json.code).toBe(0);
     expect(s.backups()).toHaveLength(1);
   });
@@ -452,30 +463,38 @@ describe('cli', () => {
   it('starts, writes the ready file, serves, and exits cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zsim-'));
     const readyFile = join(dir, 'url');
-    const child = spawn(
-      process.execPath,
-      ['simulator/cli.ts', '--port', '0', '--job-ms', '100', '--ready-file', readyFile],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const child = startScript(join(ROOT, 'simulator', 'cli.ts'), [
+      '--port',
+      '0',
+      '--job-ms',
+      '100',
+      '--ready-file',
+      readyFile,
+    ]);
     try {
+      // Waits as long as a busy machine may take to start Node (the test's own timeout is the
+      // limit): the ready file, and the line on stdout printed just before it.
       const url = (
         await until(
           () => readFile(readyFile, 'utf8').catch(() => ''),
           (t) => t.endsWith('\n'),
+          50_000,
         )
       ).trim();
-      expect(stdout).toContain(`zilliz-simulator listening on ${url} (api key: `);
+      await until(
+        async () => child.output.stdout,
+        (stdout) => stdout.includes('\n'),
+        50_000,
+      );
+      expect(child.output.stdout).toContain(`zilliz-simulator listening on ${url} (api key: `);
       const r = await fetch(`${url}/v2/backups`, {
         headers: { authorization: 'Bearer sim-key-0123456789abcdef' },
       });
       expect(((await r.json()) as { code: number }).code).toBe(0);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      child.process.kill('SIGTERM');
+      expectExit(await child.exited, 0);
     } finally {
-      child.kill('SIGKILL');
+      child.process.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -9,14 +9,20 @@
 // of them out). The files of the folder are replaced, not added to, so that a chunk no longer
 // built does not linger (and the dist/ freshness check sees it go).
 //
+// Every file goes into place whole: written beside its target, then renamed over it, and only
+// when its content changed. The tests build before they run (another `npx vitest run` may be
+// spawning the bundles of this checkout at that moment), and a process that starts a bundle
+// reads the old file or the new one, never half of one.
+//
 //   node scripts/build.ts [action …]     (every action of scripts/actions.ts by default)
 import { spawn } from 'node:child_process';
 import {
-  copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -73,6 +79,14 @@ function licenses(dirs: Set<string>): string {
     .join('\n');
 }
 
+/** Puts `contents` at `file` in one step (see the top), unless it is there already. */
+function writeWhole(file: string, contents: Uint8Array): void {
+  if (existsSync(file) && readFileSync(file).equals(contents)) return;
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, contents);
+  renameSync(partial, file);
+}
+
 /** Builds `entry` (relative to the repository) into `outDir`, replacing the files there. */
 export async function bundle(entry: string, outDir: string): Promise<void> {
   const staging = mkdtempSync(join(tmpdir(), 'zilliz-build-'));
@@ -85,11 +99,12 @@ export async function bundle(entry: string, outDir: string): Promise<void> {
       licenses(packageDirs(JSON.parse(readFileSync(stats, 'utf8')) as Stats)),
     );
     mkdirSync(outDir, { recursive: true });
+    const built = readdirSync(out);
+    for (const name of built) writeWhole(join(outDir, name), readFileSync(join(out, name)));
     // Files only: dist/ also holds the folders of the other actions.
     for (const old of readdirSync(outDir, { withFileTypes: true })) {
-      if (old.isFile()) rmSync(join(outDir, old.name));
+      if (old.isFile() && !built.includes(old.name)) rmSync(join(outDir, old.name));
     }
-    for (const name of readdirSync(out)) copyFileSync(join(out, name), join(outDir, name));
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -2,9 +2,12 @@
 // GitHub's @github/local-action, which stubs @actions/core and reads inputs from a dotenv file
 // (.env.example by default). When that file's INPUT_BASE-URL is a loopback http:// URL, the
 // Zilliz Cloud simulator is started on its port first and stopped afterwards; any other
-// base-url (with a real key in your own, uncommitted .env) is used as it is.
+// base-url (with a real key in your own, uncommitted .env) is used as it is. Port 0 starts the
+// simulator on any free port (the tests do that, so that two runs never want the same port), and
+// local-action is then given a copy of the file with the simulator's actual address.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
 
@@ -58,7 +61,22 @@ if (summaryFile) {
   writeFileSync(summaryFile, '');
 }
 
-const child = spawn(BIN, ['run', ROOT, 'src/backup/main.ts', envFile], {
+// local-action reads the file itself, and its values win over the environment's.
+let runFile = envFile;
+let copyDir: string | undefined;
+if (sim && local?.[2] === '0') {
+  copyDir = mkdtempSync(join(tmpdir(), 'zilliz-local-action-'));
+  runFile = join(copyDir, '.env');
+  writeFileSync(
+    runFile,
+    readFileSync(envFile, 'utf8').replace(
+      /^(\s*(?:export\s+)?INPUT_BASE-URL\s*=).*$/m,
+      `$1${sim.url}`,
+    ),
+  );
+}
+
+const child = spawn(BIN, ['run', ROOT, 'src/backup/main.ts', runFile], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -74,6 +92,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 const code = await new Promise<number | null>((done) => child.on('close', done));
 await sim?.close();
+if (copyDir) rmSync(copyDir, { recursive: true, force: true });
 
 if (summaryFile && existsSync(summaryFile)) {
   console.log(`\nJob summary (${summaryFile}):\n${readFileSync(summaryFile, 'utf8').trim()}`);

@@ -1,9 +1,10 @@
 // Runs the action the way a GitHub runner does: inputs as INPUT_* variables, outputs and the
 // job summary as files. Used by the tests, the demo, the benchmark and the chaos report.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 import { actionNamed, bundlePath } from './actions.ts';
 import { asRunnerShows } from './terminal.ts';
@@ -80,12 +81,14 @@ export interface SpawnOptions {
   bundle?: string;
   /** The node executable to run it with; this process's own by default. */
   node?: string;
+  /** Called with the process as soon as it is spawned (the tests follow its output). */
+  onSpawn?: (child: ChildProcessByStdio<null, Readable, Readable>) => void;
 }
 
 /** Spawns `node dist/index.js` with a clean environment, as a runner would. */
 export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Promise<BundledRun> {
   const files = runnerFiles();
-  const started = Date.now();
+  const started = performance.now();
   try {
     const child = spawn(options.node ?? process.execPath, [options.bundle ?? DIST], {
       env: {
@@ -98,6 +101,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let triggered = false;
@@ -123,7 +127,7 @@ export async function runBundled(inputs: Inputs, options: SpawnOptions = {}): Pr
       stderr,
       outputs: files.outputs(),
       summary: files.summary(),
-      durationMs: Date.now() - started,
+      durationMs: performance.now() - started,
     };
   } finally {
     files.cleanup();

@@ -63,6 +63,16 @@ export {
 export type { RowCounts, SimBackup, SimCollection, SimJob } from './state.ts';
 export { ERR, MILVUS_ERR } from './quirks.ts';
 
+/**
+ * The simulator's clock: the wall-clock time when the process started, moved on by the
+ * monotonic clock that timers run on. Jobs progress and requests are stamped on it, so that a
+ * wall clock that is set while the simulator runs (or read a few ms off now and then, as on some
+ * virtual machines) never ends a job early or shortens the gap between two requests.
+ */
+export function simulatorNow(): number {
+  return Math.floor(performance.timeOrigin + performance.now());
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -70,6 +80,7 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, the raw string when it is not JSON, undefined when empty. */
   body: unknown;
+  /** simulatorNow() when the request came in. */
   receivedAt: number;
   route: RouteName | DataRouteName | 'unknown';
   /** Set for requests to a cluster's own endpoint: that cluster. */
@@ -246,7 +257,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
 
   function configure(input: ScenarioInput): void {
     checkScenarioInput(input);
-    state.configure(input, Date.now());
+    state.configure(input, simulatorNow());
     faults.add(input.faults ?? []);
   }
 
@@ -266,7 +277,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   ): Promise<ApiReply> {
     if (!match) return fail(ERR.notFound);
     if (!isAuthorized(req, state.scenario.apiKey)) return fail(ERR.apiKey);
-    const now = Date.now();
+    const now = simulatorNow();
     state.settle(now);
     const [a = '', b = ''] = match.params;
     switch (match.route) {
@@ -301,7 +312,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       match: matchDataRoute,
       call: async (match, rec, req) => {
         if (!match) return fail(MILVUS_ERR.notFound);
-        state.settle(Date.now());
+        state.settle(simulatorNow());
         const route = match.route as DataRouteName;
         return dataPlane(state, clusterId, route, rec.body, req.headers.authorization);
       },
@@ -323,7 +334,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const body = await readBody(req);
     if (req.method === 'GET' && path === '/__sim/state') {
-      const now = Date.now();
+      const now = simulatorNow();
       state.settle(now);
       sendJson(res, 200, {
         backups: state.backups(now),
@@ -358,7 +369,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
       body: undefined,
-      receivedAt: Date.now(),
+      receivedAt: simulatorNow(),
       route: match?.route ?? 'unknown',
       ...(front.clusterId === undefined ? {} : { clusterId: front.clusterId }),
     };
@@ -369,11 +380,11 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     if (fault) rec.fault = fault.kind;
     let after: Fault['kind'] | 'busy' | undefined = fault?.kind;
     if (fault?.kind === 'foreignBackup') {
-      state.addForeign(fault.backup, Date.now());
+      state.addForeign(fault.backup, simulatorNow());
       after = fault.then === 'process' || fault.then === undefined ? undefined : fault.then;
     }
     if (fault?.kind === 'foreignCluster') {
-      state.addCluster(fault.newClusterId, fault.cluster, Date.now());
+      state.addCluster(fault.newClusterId, fault.cluster, simulatorNow());
       after = fault.then === 'commitThenDrop' ? 'commitThenDrop' : undefined;
     }
     switch (after) {
@@ -469,15 +480,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     },
     requests,
     configure,
-    backups: () => state.backups(Date.now()),
-    jobs: () => state.jobs(Date.now()),
+    backups: () => state.backups(simulatorNow()),
+    jobs: () => state.jobs(simulatorNow()),
     clusters: () => {
-      state.settle(Date.now());
+      state.settle(simulatorNow());
       return structuredClone(state.scenario.clusters);
     },
     collections(clusterId, dbName = DEFAULT_DATABASE) {
       knownCluster(clusterId);
-      state.settle(Date.now());
+      state.settle(simulatorNow());
       const found = state.collections(clusterId, dbName);
       if (!found) throw new Error(`cluster ${clusterId} has no database ${dbName}`);
       return found;
@@ -489,7 +500,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       state.dropCollection(clusterId, dbName, collectionName);
     },
     async endpoint(clusterId) {
-      const now = Date.now();
+      const now = simulatorNow();
       const cluster = knownCluster(clusterId);
       if (clusterStatus(state, cluster, now) !== 'RUNNING') return '';
       return (await endpoints.address(clusterId, cluster)).connectAddress;

@@ -41,7 +41,7 @@ export async function runInProcess(
     stdout += String(chunk);
     return true;
   });
-  const started = Date.now();
+  const started = performance.now();
   try {
     await main({ interval: () => 50, ...options });
     return {
@@ -49,7 +49,7 @@ export async function runInProcess(
       outputs: files.outputs(),
       summary: readFileSync(SUMMARY_PATH, 'utf8'),
       failed: process.exitCode === 1,
-      durationMs: Date.now() - started,
+      durationMs: performance.now() - started,
     };
   } finally {
     spy.mockRestore();

@@ -2,7 +2,6 @@
 // its own process, see forward-proxy.ts) and a TLS front with a throwaway certificate that serves
 // the API as https://api.zilliz.test:<port>. Only the proxy process resolves zilliz.test (to
 // 127.0.0.1), so a run that reaches the API without that help went through the proxy.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import type { BundledRun } from '../../scripts/runner.ts';
+import { startScript } from './children.ts';
 import { relay } from './fronts.ts';
 import { TEST_DOMAIN } from './test-dns.ts';
 
@@ -36,29 +36,33 @@ export interface ForwardProxy {
 
 /** Starts the proxy process; with credentials ("user:password") it demands Basic auth. */
 export async function startProxy(credentials?: string): Promise<ForwardProxy> {
-  const child = spawn(process.execPath, [PROXY_SCRIPT], {
+  // Through startScript: its output is shown when the test fails.
+  const child = startScript(PROXY_SCRIPT, [], {
     env: {
       PATH: process.env.PATH ?? '',
       ...(credentials ? { PROXY_CREDENTIALS: credentials } : {}),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const seen: ProxyEntry[] = [];
-  const closed = once(child, 'close');
   const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    createInterface({ input: child.process.stdout }).on('line', (line) => {
       const message = JSON.parse(line) as { port?: number } & ProxyEntry;
       if (message.port !== undefined) resolve(message.port);
       else seen.push(message);
     });
-    child.once('exit', (code) => reject(new Error(`the proxy exited early (code ${code})`)));
+    child.exited.then(
+      (output) => reject(new Error(`the proxy exited early (code ${output.code})`)),
+      reject,
+    );
   });
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
-      await closed;
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill();
+      }
+      await child.exited;
     },
   };
 }
