@@ -9,7 +9,7 @@ import { RateLimiter } from '../../src/core/rate-limit.ts';
 export interface Slot {
   /** The endpoint: "GET /v2/backups", "DELETE /v2/clusters/{}/backups/{}" … */
   key: string;
-  /** Date.now() as the limiter read it when it granted the slot. */
+  /** The clock (src/core/clock.ts) as the limiter read it when it granted the slot. */
   at: number;
 }
 

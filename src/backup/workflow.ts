@@ -1,6 +1,7 @@
 // The backup workflow: make sure the cluster is free, create exactly one backup, then wait for
 // it. Everything learnt along the way goes into a BackupRecord that the report can read at any
 // moment (also when the step is cancelled or times out).
+import { now } from '../core/clock.ts';
 import {
   holdsExactly,
   missingCollections,
@@ -509,7 +510,7 @@ function adopt(ctx: WorkflowContext, backup: BackupInfo, why: string): void {
 
 async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
   const { client, log, record } = ctx;
-  const started = Date.now();
+  const started = now();
   const job = await client.jobs.waitForEnd(jobId, ctx);
   if (job.status === 'FAILED') {
     record.status = 'FAILED';
@@ -524,7 +525,7 @@ async function waitForJob(ctx: WorkflowContext, jobId: string): Promise<void> {
     );
   }
   log.info(
-    `Backup job ${jobId} SUCCESSFUL after ${formatDuration(Date.now() - started)}; checking the backup.`,
+    `Backup job ${jobId} SUCCESSFUL after ${formatDuration(now() - started)}; checking the backup.`,
   );
 }
 

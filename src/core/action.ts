@@ -4,6 +4,7 @@
 // once, whichever way the step ends: success, failure, cancellation by the runner, or the
 // watchdog. Each action supplies what differs; the harness writes outputs, summary, notice and
 // failure the same way for all.
+import { now } from './clock.ts';
 import * as core from '@actions/core';
 import { INPUT_ADVICE } from './advice.ts';
 import { Deadline } from './deadline.ts';
@@ -117,7 +118,7 @@ export async function runAction<S extends BaseSettings>(
   action: ActionDefinition<S>,
   options: HarnessOptions = {},
 ): Promise<void> {
-  const startedAt = Date.now();
+  const startedAt = now();
   let settings: S;
   try {
     settings = action.readSettings();
@@ -157,7 +158,7 @@ export async function runAction<S extends BaseSettings>(
   const finish = async (error?: unknown, cancelled = false): Promise<void> => {
     if (reported) return;
     reported = true;
-    let ending: Ending = { error, cancelled, elapsedMs: Date.now() - startedAt };
+    let ending: Ending = { error, cancelled, elapsedMs: now() - startedAt };
     try {
       const settled = await action.settle?.(run, ending);
       if (settled && ending.error === undefined && !cancelled)

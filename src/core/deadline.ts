@@ -1,5 +1,6 @@
 // The step's one time budget. Everything that waits (requests, retry delays, polling) asks
 // the deadline how long it may take, and is aborted through `signal` the moment it passes.
+import { now } from './clock.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 
 /** The step's time is up. */
@@ -23,18 +24,18 @@ export class Deadline {
   /** Aborts when the time is up. Its timer is unref'd: it never keeps the process alive. */
   readonly signal: AbortSignal;
 
-  constructor(timeoutMs: number, startedAt = Date.now()) {
+  constructor(timeoutMs: number, startedAt = now()) {
     this.timeoutMs = timeoutMs;
     this.startedAt = startedAt;
-    this.signal = AbortSignal.timeout(Math.max(0, startedAt + timeoutMs - Date.now()));
+    this.signal = AbortSignal.timeout(Math.max(0, startedAt + timeoutMs - now()));
   }
 
   get at(): number {
     return this.startedAt + this.timeoutMs;
   }
 
-  remainingMs(now = Date.now()): number {
-    return Math.max(0, this.at - now);
+  remainingMs(at = now()): number {
+    return Math.max(0, this.at - at);
   }
 
   /**
@@ -42,7 +43,7 @@ export class Deadline {
    * the sleep would end after it: there is no point in waking up too late).
    */
   async sleep(ms: number, what: string): Promise<void> {
-    if (Date.now() + ms > this.at) {
+    if (now() + ms > this.at) {
       throw new DeadlineExceededError(
         `the ${formatDuration(this.timeoutMs)} timeout would pass before ${what} ` +
           `(${formatDuration(ms)} from now, ${formatDuration(this.remainingMs())} left)`,

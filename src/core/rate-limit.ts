@@ -3,6 +3,7 @@
 // time, not by a schedule reserved in advance, means that a late timer or a busy event loop
 // never makes two requests leave closer together than the limit allows. Waiting goes through
 // the step's deadline: a slot that would come after it fails at once.
+import { now } from './clock.ts';
 import type { Deadline } from './deadline.ts';
 
 export class RateLimiter {
@@ -16,10 +17,10 @@ export class RateLimiter {
   /** Resolves when a request with this key may leave (and counts it as sent). */
   async take(key: string, deadline: Deadline): Promise<void> {
     for (;;) {
-      const now = Date.now();
-      const wait = (this.lastSent.get(key) ?? -Infinity) + this.intervalMs - now;
+      const at = now();
+      const wait = (this.lastSent.get(key) ?? -Infinity) + this.intervalMs - at;
       if (wait <= 0) {
-        this.lastSent.set(key, now);
+        this.lastSent.set(key, at);
         return;
       }
       await deadline.sleep(Math.ceil(wait), `the next request slot of ${key}`);

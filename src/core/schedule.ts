@@ -19,6 +19,7 @@
 //   - progress that goes back starts a new forecast;
 //   - checks before the earliest end are at most SKIP_FACTOR times the 10% rule apart (and 30 s):
 //     a job that suddenly speeds up and ends is still noticed within a few of its own tenths.
+import { now } from './clock.ts';
 import { Deadline, DeadlineExceededError, formatDuration } from './deadline.ts';
 import type { Log } from './log.ts';
 
@@ -120,15 +121,15 @@ export async function pollUntil<T>(
   check: (reportProgress: ReportProgress) => Promise<T | undefined>,
   interval: PollInterval = pollInterval,
 ): Promise<T> {
-  const waitStart = Date.now();
+  const waitStart = now();
   const progress: ProgressReading[] = [];
   let longestCheckMs = 0;
   const lastCheckAt = (): number =>
     deadline.at - Math.max(LAST_CHECK_RESERVE_MS, 2 * longestCheckMs);
   let next = Math.min(waitStart + interval(0, progress), lastCheckAt());
   for (;;) {
-    await deadline.sleep(Math.max(0, next - Date.now()), `the next check of ${what}`);
-    const checkStart = Date.now();
+    await deadline.sleep(Math.max(0, next - now()), `the next check of ${what}`);
+    const checkStart = now();
     const waitedMs = checkStart - waitStart;
     const result = await check((percent) => {
       const value = typeof percent === 'string' ? Number.parseFloat(percent) : percent;
@@ -136,14 +137,14 @@ export async function pollUntil<T>(
         progress.push({ waitedMs, percent: value });
     });
     if (result !== undefined) return result;
-    longestCheckMs = Math.max(longestCheckMs, Date.now() - checkStart);
+    longestCheckMs = Math.max(longestCheckMs, now() - checkStart);
     if (checkStart >= lastCheckAt()) {
       throw new DeadlineExceededError(
         `the ${formatDuration(deadline.timeoutMs)} timeout ends before another check of ${what} ` +
           `could be answered (${formatDuration(deadline.remainingMs())} left)`,
       );
     }
-    next = Math.max(Date.now(), Math.min(checkStart + interval(waitedMs, progress), lastCheckAt()));
+    next = Math.max(now(), Math.min(checkStart + interval(waitedMs, progress), lastCheckAt()));
   }
 }
 
@@ -172,7 +173,7 @@ export interface Watch<S, T> {
 
 /** Looks on the schedule above until `ended` returns a result; DeadlineExceededError first. */
 export async function watch<S, T>(w: Watch<S, T>): Promise<T> {
-  const startedAt = w.startedAt ?? Date.now();
+  const startedAt = w.startedAt ?? now();
   let last = w.startLine;
   const step = async (reportProgress?: ReportProgress): Promise<T | undefined> => {
     const state = await w.look();
@@ -180,7 +181,7 @@ export async function watch<S, T>(w: Watch<S, T>): Promise<T> {
     const line = w.describe(state);
     if (line !== last) {
       last = line;
-      w.log.info(`${line} (${formatDuration(Date.now() - startedAt)} elapsed)`);
+      w.log.info(`${line} (${formatDuration(now() - startedAt)} elapsed)`);
     }
     return w.ended(state);
   };

@@ -4,6 +4,7 @@
 // nothing; after a lost reply the action proves what happened (List clusters finds a new
 // cluster) or says it cannot (UNKNOWN, naming the target to check). Everything learnt goes into
 // a RestoreRecord that the report can read at any moment.
+import { now } from '../core/clock.ts';
 import { missingCollections, type BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
 import type { ClusterInfo } from '../api/clusters.ts';
@@ -356,7 +357,7 @@ async function restoreOne(
   before: Set<string> | undefined,
 ): Promise<void> {
   const { client, settings, log, record } = ctx;
-  item.startedAt = Date.now();
+  item.startedAt = now();
   let jobId: string;
   try {
     const written = await writeOnce(client.transport, {
@@ -419,7 +420,7 @@ async function restoreOne(
     return;
   }
   const job = await waitFor(ctx, item, jobId);
-  item.durationMs = Date.now() - item.startedAt;
+  item.durationMs = now() - item.startedAt;
   endItem(item, job, `restore of ${describeItem(item)}`);
   ctx.onChange(record);
   await seeOnCluster(ctx, item, before);
@@ -487,7 +488,7 @@ async function restoreCluster(ctx: WorkflowContext, backup: BackupInfo): Promise
   log.info(
     `Restoring into a new cluster ${clusterName} (project ${projectId}, ${cuSize} CU, collection-status ${settings.collectionStatus})`,
   );
-  cluster.startedAt = Date.now();
+  cluster.startedAt = now();
   await createClusterOnce(ctx, cluster, { projectId, clusterName, cuSize }, known);
   cluster.status = 'STARTED';
   ctx.onChange(record);
@@ -497,7 +498,7 @@ async function restoreCluster(ctx: WorkflowContext, backup: BackupInfo): Promise
   }
   if (cluster.jobId) {
     const job = await waitFor(ctx, cluster, cluster.jobId);
-    cluster.durationMs = Date.now() - cluster.startedAt;
+    cluster.durationMs = now() - cluster.startedAt;
     endItem(cluster, job, `restore into cluster ${clusterName}`);
   } else {
     await waitForRunning(ctx, cluster);
@@ -665,7 +666,7 @@ async function createClusterOnce(
 async function waitForRunning(ctx: WorkflowContext, cluster: NewCluster): Promise<void> {
   const { client, log } = ctx;
   const clusterId = cluster.clusterId as string;
-  const started = cluster.startedAt ?? Date.now();
+  const started = cluster.startedAt ?? now();
   try {
     await watch({
       deadline: ctx.deadline,
@@ -682,5 +683,5 @@ async function waitForRunning(ctx: WorkflowContext, cluster: NewCluster): Promis
     throw error;
   }
   cluster.status = 'SUCCESSFUL';
-  cluster.durationMs = Date.now() - started;
+  cluster.durationMs = now() - started;
 }
