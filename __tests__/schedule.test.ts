@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Deadline, DeadlineExceededError, formatDuration } from '../src/core/deadline.ts';
+import { now } from '../src/core/clock.ts';
 import { backoffDelay, BACKOFF_CAP_MS, parseRetryAfter } from '../src/core/retry.ts';
 import {
   baseInterval,
@@ -193,7 +194,7 @@ function plannedWakes(deadline: Deadline): { ms: number; wake: number }[] {
   const plans: { ms: number; wake: number }[] = [];
   const sleep = deadline.sleep.bind(deadline);
   deadline.sleep = async (ms, what) => {
-    const plan = { ms, wake: Date.now() + ms };
+    const plan = { ms, wake: now() + ms };
     await sleep(ms, what);
     plans.push(plan);
   };
@@ -231,9 +232,9 @@ describe('pollUntil', () => {
       deadline,
       'job x',
       async () => {
-        const start = Date.now();
+        const start = now();
         await new Promise((resolve) => setTimeout(resolve, 150));
-        checks.push({ start, end: Date.now() });
+        checks.push({ start, end: now() });
         return undefined;
       },
       () => 600,
@@ -296,7 +297,7 @@ describe('pollUntil', () => {
     const error = await pollUntil(
       deadline,
       'job x',
-      async () => void times.push(Date.now()),
+      async () => void times.push(now()),
       () => 60_000,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
