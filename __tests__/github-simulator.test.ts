@@ -19,6 +19,7 @@ import type {
   GitHubStartOptions,
   ScenarioInput,
 } from '../simulator/github/server.ts';
+import { bodyOf, readReply, type Reply } from './helpers/replies.ts';
 
 let sim: GitHubSimulator | undefined;
 
@@ -33,14 +34,6 @@ async function start(
 ): Promise<GitHubSimulator> {
   sim = await startGitHubSimulator({ ...options, scenario });
   return sim;
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
 }
 
 interface CallInit {
@@ -66,22 +59,10 @@ async function call(path: string, init: CallInit = {}): Promise<Reply> {
   const res = await fetch(path.startsWith('http') ? path : s.url + path, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
-    body:
-      init.body === undefined
-        ? undefined
-        : typeof init.body === 'string'
-          ? init.body
-          : JSON.stringify(init.body),
+    body: bodyOf(init.body),
     signal: init.signal,
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 const REPO = '/repos/octo-org/octo-repo';

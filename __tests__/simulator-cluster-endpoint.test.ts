@@ -9,6 +9,7 @@ import {
   DEFAULT_ROW_COUNT,
   type ScenarioInput,
 } from '../simulator/server.ts';
+import { bodyOf, readReply, until, type Reply } from './helpers/replies.ts';
 import { simulatorPerTest, useSimulator } from './helpers/sim.ts';
 
 const OTHER = 'in01-0a1b2c3d4e5f607';
@@ -45,30 +46,20 @@ const SCENARIO: ScenarioInput = {
 const sim = useSimulator(SCENARIO);
 const startOwn = simulatorPerTest();
 
-interface Reply {
-  status: number;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
+/** A reply without its headers: the routes' tests compare whole replies. */
+type Seen = Omit<Reply, 'headers'>;
 
-async function read(res: Response): Promise<Reply> {
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
+async function read(res: Response): Promise<Seen> {
+  const { status, text, json } = await readReply(res);
+  return { status, text, json };
 }
 
 /** A control-plane call with the API key. */
-async function api(path: string, body?: unknown): Promise<Reply> {
+async function api(path: string, body?: unknown): Promise<Seen> {
   const res = await fetch(sim().url + path, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${sim().apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: bodyOf(body),
   });
   return read(res);
 }
@@ -80,13 +71,13 @@ async function post(
   body: unknown,
   token: string | null = sim().apiKey,
   signal?: AbortSignal,
-): Promise<Reply> {
+): Promise<Seen> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${address}/v2/vectordb/collections/${route}`, {
     method: 'POST',
     headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: bodyOf(body),
     signal,
   });
   return read(res);
@@ -95,21 +86,11 @@ async function post(
 const describeCluster = async (clusterId: string) =>
   (await api(`/v2/clusters/${clusterId}`)).json.data;
 
-/** Poll `fn` until `done` holds (or fail after timeoutMs). */
-async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const jobEnded = (jobId: string) =>
   until(
     async () => (await api(`/v2/jobs/${jobId}`)).json.data.status as string,
     (s) => s === 'SUCCESSFUL' || s === 'FAILED',
+    5_000,
   );
 
 function restoreBody(
@@ -140,7 +121,7 @@ function restoreBody(
 const restoreCollection = (body: unknown) =>
   api(`/v2/clusters/${CLUSTER}/backups/${COLLECTION_BACKUP}/restoreCollection`, body);
 
-const names = (reply: Reply): string[] => reply.json.data;
+const names = (reply: Seen): string[] => reply.json.data;
 
 describe('addresses', () => {
   it('gives each cluster a loopback endpoint of its own, in Describe cluster and List clusters', async () => {
@@ -394,6 +375,7 @@ describe('faults on the endpoint', () => {
     await until(
       async () => sim().requests.filter((r) => r.fault === 'hang').length,
       (n) => n === 1,
+      5_000,
     );
     abort.abort();
     expect(((await hanging) as Error).name).toBe('AbortError');

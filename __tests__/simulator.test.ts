@@ -12,6 +12,7 @@ import {
 import type { ScenarioInput, Simulator } from '../simulator/server.ts';
 import { ROOT } from '../scripts/actions.ts';
 import { expectExit, startScript } from './helpers/children.ts';
+import { bodyOf, readReply, until, type Reply } from './helpers/replies.ts';
 import { BUSY_MS, CLOCK_MS } from './helpers/timing.ts';
 
 let sim: Simulator | undefined;
@@ -26,14 +27,6 @@ async function start(scenario: ScenarioInput = {}): Promise<Simulator> {
   return sim;
 }
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
 async function call(
   path: string,
   init: { method?: string; body?: unknown; key?: string | null; signal?: AbortSignal } = {},
@@ -45,22 +38,10 @@ async function call(
   const res = await fetch(s.url + path, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
-    body:
-      init.body === undefined
-        ? undefined
-        : typeof init.body === 'string'
-          ? init.body
-          : JSON.stringify(init.body),
+    body: bodyOf(init.body),
     signal: init.signal,
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 const create = (body: unknown, clusterId = CLUSTER) =>
@@ -70,21 +51,6 @@ const collection = (collectionNames: string[], dbName?: string) => ({
   backupType: 'COLLECTION',
   dbCollections: [{ ...(dbName === undefined ? {} : { dbName }), collectionNames }],
 });
-
-/**
- * Poll `fn` until `done` holds, or fail after timeoutMs: long enough for a busy machine, short
- * enough to say what was last seen before the test's own timeout.
- */
-async function until<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (done(v)) return v;
-    if (performance.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(v)}`);
-    // Under the simulated rate limit of 20 requests a second to one endpoint.
-    await new Promise((r) => setTimeout(r, 60));
-  }
-}
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
