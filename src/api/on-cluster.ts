@@ -20,7 +20,7 @@ import { Transport } from './transport.ts';
 export type VerifyMode = 'auto' | 'true' | 'false';
 
 /** How long the checks of one cluster may take at most, within the step's timeout. */
-export const CHECK_BUDGET_MS = 30_000;
+const CHECK_BUDGET_MS = 30_000;
 /** A check request gets this long; an endpoint that hangs is tried this many times in all. */
 const CHECK_REQUEST_TIMEOUT_MS = 10_000;
 const CHECK_ATTEMPTS = 3;
@@ -42,8 +42,6 @@ export interface OnClusterOptions {
   /** A connection pool for another origin (the route decided by the same proxy rules). */
   openHttp: (origin: string) => HttpClient;
   userAgent: string;
-  /** Replaces CHECK_BUDGET_MS (tests). */
-  budgetMs?: number;
 }
 
 export interface CheckOn {
@@ -57,7 +55,8 @@ export interface CheckOn {
 }
 
 export class OnCluster {
-  private readonly pools: HttpClient[] = [];
+  /** One connection pool per endpoint, kept from one check to the next. */
+  private readonly pools = new Map<string, HttpClient>();
   private readonly options: OnClusterOptions;
 
   constructor(options: OnClusterOptions) {
@@ -78,15 +77,10 @@ export class OnCluster {
     if (mode === 'false') return { seen: false, why: 'verify is false' };
     let why: string;
     try {
-      const address = await this.address(on.clusterId);
-      if (typeof address !== 'string') {
-        why = address.why;
-      } else {
-        return { seen: true, value: await this.run(address, on, check) };
-      }
+      return { seen: true, value: await this.run(await this.address(on.clusterId), on, check) };
     } catch (error) {
-      if (error instanceof NotSeen) why = error.message;
-      else throw error;
+      if (!(error instanceof NotSeen)) throw error;
+      why = error.message;
     }
     const message = `${on.what} on cluster ${on.clusterId} was not verified: ${why}`;
     if (mode === 'true') {
@@ -100,30 +94,39 @@ export class OnCluster {
 
   /** Closes every connection the checks opened. */
   close(): void {
-    for (const pool of this.pools) pool.destroy();
+    for (const pool of this.pools.values()) pool.destroy();
   }
 
-  /** The endpoint's address, or why there is none to use. */
-  private async address(clusterId: string): Promise<string | { why: string }> {
+  /** The endpoint's origin; NotSeen says why there is none to use. */
+  private async address(clusterId: string): Promise<string> {
     const info = await this.options.clusters.describe(clusterId);
     const address = info.connectAddress;
     if (!address) {
-      return {
-        why: info.privateLinkAddress
+      throw new NotSeen(
+        info.privateLinkAddress
           ? 'the cluster is reachable only through a private link (privateLinkAddress), not from this runner'
           : `Zilliz Cloud gives no address for its endpoint${info.status ? ` (status ${info.status})` : ''}`,
-      };
+      );
     }
     let url: URL;
     try {
       url = new URL(address);
     } catch {
-      return { why: `its address ${JSON.stringify(address)} is not a URL` };
+      throw new NotSeen(`its address ${JSON.stringify(address)} is not a URL`);
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      return { why: `its address ${url.origin} is not https://: no credentials are sent to it` };
+      throw new NotSeen(`its address ${url.origin} is not https://: no credentials are sent to it`);
     }
     return url.origin;
+  }
+
+  private pool(origin: string): HttpClient {
+    let http = this.pools.get(origin);
+    if (!http) {
+      http = this.options.openHttp(origin);
+      this.pools.set(origin, http);
+    }
+    return http;
   }
 
   private async run<T>(
@@ -132,19 +135,13 @@ export class OnCluster {
     check: (endpoint: ClusterEndpoint) => Promise<T>,
   ): Promise<T> {
     const { deadline, log } = this.options;
-    const budgetMs = Math.min(
-      this.options.budgetMs ?? CHECK_BUDGET_MS,
-      Math.floor(deadline.remainingMs() / 4),
-    );
-    const budget = new Deadline(budgetMs);
-    const http = this.options.openHttp(origin);
-    this.pools.push(http);
+    const budget = deadline.share(CHECK_BUDGET_MS);
     const transport = new Transport({
       baseUrl: origin,
       token: on.token,
       deadline: budget,
       log,
-      http,
+      http: this.pool(origin),
       userAgent: this.options.userAgent,
       requestTimeoutMs: CHECK_REQUEST_TIMEOUT_MS,
       envelope: MILVUS_ENVELOPE,
@@ -157,7 +154,7 @@ export class OnCluster {
         // The step's own time is up: that is the step's failure, not the check's.
         if (deadline.remainingMs() === 0) throw error;
         throw new NotSeen(
-          `its endpoint ${origin} gave no answer within ${formatDuration(budgetMs)}`,
+          `its endpoint ${origin} gave no answer within ${formatDuration(budget.timeoutMs)}`,
         );
       }
       throw new NotSeen(reasonFor(error, origin, on.tokenIs));
@@ -170,11 +167,11 @@ class NotSeen extends namedError('NotSeen') {}
 
 function reasonFor(error: unknown, origin: string, tokenIs: string): string {
   const status =
-    error instanceof ApiError || error instanceof HttpStatusError
-      ? error instanceof ApiError
-        ? error.httpStatus
-        : error.status
-      : undefined;
+    error instanceof ApiError
+      ? error.httpStatus
+      : error instanceof HttpStatusError
+        ? error.status
+        : undefined;
   if (
     status === 401 ||
     status === 403 ||

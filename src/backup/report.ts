@@ -6,7 +6,6 @@ import { ApiError, COLLECTION_CODES } from '../api/errors.ts';
 import type { Ending, SummaryBody } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { formatSize, type SummaryTable } from '../core/summary.ts';
-import { NotVerifiedError } from '../api/on-cluster.ts';
 import { LedgerError, type LedgerWriter } from '../ledger/ledger.ts';
 import {
   BackupFailedError,
@@ -70,9 +69,6 @@ function ownAdvice(error: unknown, record: BackupRecord): string | undefined {
   }
   if (error instanceof CollectionsMissingError) {
     return 'Check the collections and database inputs against the cluster (names are case-sensitive); the names it holds are listed above, closest first.';
-  }
-  if (error instanceof NotVerifiedError) {
-    return "The cluster could not be checked and verify is true: let the runner reach the cluster (an IP allow-list, a public endpoint), set cluster-token for a BYOC cluster, or set verify: auto to go on with the control plane's word.";
   }
   if (error instanceof BackupUnknownError) {
     return 'Do not deploy on the strength of this step: find the backup this run made in the Zilliz Cloud console (Backups) by its collections and time, or re-run when no other workflow backs up this cluster.';

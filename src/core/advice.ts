@@ -9,7 +9,7 @@ import { StepCancelledError } from './lifecycle.ts';
 export const INPUT_ADVICE =
   'Fix the inputs named above and re-run: nothing was sent to Zilliz Cloud.';
 
-export interface EndingContext {
+interface EndingContext {
   timeoutMs: number;
   /** What goes on in Zilliz Cloud after the step ends ("Backup b1 keeps running …"), if any. */
   stillRunning?: string;

@@ -39,6 +39,15 @@ export class Deadline {
   }
 
   /**
+   * A budget of its own for a part of the step that may fail without failing it (the checks on
+   * the cluster, the deploy ledger): at most `capMs`, and never more than a quarter of the time
+   * left, so that a service that never answers costs a bounded part of the timeout.
+   */
+  share(capMs: number): Deadline {
+    return new Deadline(Math.min(capMs, Math.floor(this.remainingMs() / 4)));
+  }
+
+  /**
    * Sleeps `ms`, or throws DeadlineExceededError as soon as the deadline passes (at once when
    * the sleep would end after it: there is no point in waking up too late).
    */

@@ -8,7 +8,7 @@ import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadlin
 import { errorMessage } from '../core/errors.ts';
 import type { GitHub } from '../core/github.ts';
 import type { Log } from '../core/log.ts';
-import { backoffDelay } from '../core/retry.ts';
+import { retryDelay } from '../core/retry.ts';
 
 /** A ledger operation (record an entry, read the ledger) takes at most this long. */
 export const LEDGER_BUDGET_MS = 20_000;
@@ -98,8 +98,6 @@ export interface GitHubApiOptions {
   log: Log;
   /** The step's deadline: every operation's budget is carved from it. */
   deadline: Deadline;
-  /** Replaces LEDGER_BUDGET_MS (tests). */
-  budgetMs?: number;
 }
 
 /** One ledger operation's worth of requests, under one budget. */
@@ -109,16 +107,8 @@ export class GitHubApi {
 
   constructor(options: GitHubApiOptions, budgetMs?: number) {
     this.options = options;
-    const share = Math.floor(options.deadline.remainingMs() / 4);
-    this.budget = new Deadline(budgetMs ?? Math.min(options.budgetMs ?? LEDGER_BUDGET_MS, share));
-  }
-
-  get owner(): string {
-    return this.options.owner;
-  }
-
-  get repo(): string {
-    return this.options.repo;
+    this.budget =
+      budgetMs === undefined ? options.deadline.share(LEDGER_BUDGET_MS) : new Deadline(budgetMs);
   }
 
   /** `route` as Octokit writes it ("POST /repos/{owner}/{repo}/deployments"). */
@@ -147,7 +137,7 @@ export class GitHubApi {
         if (!failure.retry) throw failure;
       }
       if (attempt + 1 >= ATTEMPTS) throw failure;
-      const wait = Math.max(250, failure.retry.afterMs ?? backoffDelay(attempt + 1));
+      const wait = retryDelay(failure.retry.afterMs, attempt + 1);
       if (wait >= this.budget.remainingMs()) throw failure;
       log.info(`${failure.message}; GitHub retry ${attempt + 1} in ${formatDuration(wait)}`);
       try {

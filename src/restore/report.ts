@@ -4,12 +4,11 @@
 // summary or an annotation.
 import * as core from '@actions/core';
 import { nextStepsFor } from '../api/advice.ts';
-import { ApiError, KEY_CODES } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import type { SummaryBody } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
-import { NotVerifiedError } from '../api/on-cluster.ts';
 import { LedgerError } from '../ledger/ledger.ts';
 import type { Settings } from './settings.ts';
 import {
@@ -72,7 +71,13 @@ function stillRunning(record: RestoreRecord): string | undefined {
 export function nextSteps(error: unknown, record: RestoreRecord, settings: Settings): string {
   const moreTime = 'Raise the timeout input for large backups.';
   const own = ownAdvice(error, record);
-  return nextStepsFor(error, settings, { own, stillRunning: stillRunning(record), moreTime });
+  return nextStepsFor(error, settings, {
+    own,
+    stillRunning: stillRunning(record),
+    moreTime,
+    refused: (code) =>
+      `Zilliz Cloud refused the request (code ${code}). Check backup-id, the target inputs and the key's role; quote the request id when contacting support.`,
+  });
 }
 
 function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
@@ -83,9 +88,6 @@ function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
     return record.cluster
       ? 'Check the new cluster in the Zilliz Cloud console before pointing anything at it; restore again into another new cluster if collections are missing, and delete the incomplete one.'
       : 'Look in the Zilliz Cloud console at what the restore made (named above) before anything else: rename or drop what appeared under the wrong name, and report the request body to Zilliz support if the service ignored the target name.';
-  }
-  if (error instanceof NotVerifiedError) {
-    return "The cluster could not be checked and verify is true: let the runner reach the cluster (an IP allow-list, a public endpoint), set cluster-token for a BYOC cluster, or set verify: auto to go on with the control plane's word.";
   }
   if (error instanceof BackupNotRestorableError) {
     return "Pick an AVAILABLE backup of this cluster (the backup action's backupId output, or the Backups page of the Zilliz Cloud console) and re-run.";
@@ -104,9 +106,6 @@ function ownAdvice(error: unknown, record: RestoreRecord): string | undefined {
   if (error instanceof ApiError && error.code === 90001 && record.items.length > 0) {
     const database = record.items[0]?.database;
     return `Zilliz Cloud does not find the collection in database ${database} of the backup. When Describe backup does not name the backup's database, it is taken to be default: set the database input to the one the backup was made from.`;
-  }
-  if (error instanceof ApiError && !KEY_CODES.has(error.code) && error.code !== 80020) {
-    return `Zilliz Cloud refused the request (code ${error.code}). Check backup-id, the target inputs and the key's role; quote the request id when contacting support.`;
   }
   return undefined;
 }
