@@ -1,6 +1,6 @@
 // What the backup action writes to the deploy ledger: the entry's payload, made from the settings
 // and what the workflow learnt, and the final status mapped from the action's own status.
-import type { LedgerPayload } from '../ledger/payload.ts';
+import { PAYLOAD_TYPE, PAYLOAD_VERSION, type LedgerPayload } from '../ledger/payload.ts';
 import type { FinalState } from '../ledger/ledger.ts';
 import type { Settings } from './settings.ts';
 import type { BackupRecord, FinalStatus } from './workflow.ts';
@@ -11,8 +11,8 @@ export function entryPayload(
   record: BackupRecord,
 ): Omit<LedgerPayload, 'deploy' | 'run'> {
   return {
-    type: 'zilliz-backup-ledger',
-    version: 1,
+    type: PAYLOAD_TYPE,
+    version: PAYLOAD_VERSION,
     backupId: record.backupId as string,
     ...(record.backupName ? { backupName: record.backupName } : {}),
     ...(record.jobId ? { jobId: record.jobId } : {}),

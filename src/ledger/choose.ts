@@ -16,14 +16,13 @@ export interface ListedEntry {
   createdAt: string;
   creator: string | undefined;
   payload: unknown;
-  /** The newest status's state; undefined when it has none. */
-  state: string | undefined;
 }
 
 export interface Entry {
   id: number;
   sha: string;
   createdAt: string;
+  /** The newest status's state, once read; undefined when it has none. */
   state: string | undefined;
   payload: LedgerPayload;
 }
@@ -84,15 +83,10 @@ export function sortEntries(
       id: item.id,
       sha: item.sha,
       createdAt: item.createdAt,
-      state: item.state,
+      state: undefined,
       payload,
     });
   }
   entries.sort(newestFirst);
   return { entries, skipped };
-}
-
-/** The newest entries whose current status is success, at most `count`. */
-export function newestSuccessful(entries: readonly Entry[], count: number): Entry[] {
-  return entries.filter((entry) => entry.state === 'success').slice(0, count);
 }

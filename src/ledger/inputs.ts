@@ -27,7 +27,7 @@ export function readEnvironment(name: string, problems: string[]): string | unde
 
 /** github-token, masked at once; '' when not given. */
 export function readGitHubToken(): string {
-  const token = core.getInput('github-token').trim();
+  const token = input('github-token');
   if (token) core.setSecret(token);
   return token;
 }

@@ -198,18 +198,7 @@ export class LedgerWriter {
     const context = this.context as RunContext;
     try {
       this.octokit ??= await this.run.github(this.settings.githubToken);
-      await work(
-        new GitHubApi(
-          {
-            octokit: this.octokit,
-            owner: context.owner,
-            repo: context.repo,
-            log: this.run.log,
-            deadline: this.run.deadline,
-          },
-          budgetMs,
-        ),
-      );
+      await work(githubApi(this.octokit, context, this.run, budgetMs));
     } catch (error) {
       this.status = 'FAILED';
       const permission = error instanceof GitHubError && error.kind === 'permission';
@@ -251,10 +240,34 @@ export interface LedgerQuery {
   apiHost: string;
 }
 
+/** The query of restore's and prune's settings: the ledger of their cluster on their API host. */
+export function ledgerQuery(
+  ledger: string,
+  settings: { githubToken: string; clusterId: string; baseUrl: string },
+): LedgerQuery {
+  return {
+    ledger,
+    githubToken: settings.githubToken,
+    clusterId: settings.clusterId,
+    apiHost: new URL(settings.baseUrl).host,
+  };
+}
+
 export interface LedgerReader {
   api: GitHubApi;
-  context: RunContext;
+  query: LedgerQuery;
   environment: string;
+}
+
+/** One operation's GitHub API for this repository: the step's budget, or `budgetMs`. */
+function githubApi(
+  octokit: GitHub,
+  context: RunContext,
+  run: LedgerRun,
+  budgetMs?: number,
+): GitHubApi {
+  const { owner, repo } = context;
+  return new GitHubApi({ octokit, owner, repo, log: run.log, deadline: run.deadline }, budgetMs);
 }
 
 /** Opens the ledger for reading; a LedgerError says why it cannot be read. */
@@ -264,15 +277,8 @@ export async function openLedger(query: LedgerQuery, run: LedgerRun): Promise<Le
   const context = runContext();
   if ('missing' in context)
     throw new LedgerError(`the deploy ledger cannot be read: ${context.missing}`);
-  const octokit = await run.github(query.githubToken);
-  const api = new GitHubApi({
-    octokit,
-    owner: context.owner,
-    repo: context.repo,
-    log: run.log,
-    deadline: run.deadline,
-  });
-  return { api, context, environment: ledgerEnvironment(query.ledger) };
+  const api = githubApi(await run.github(query.githubToken), context, run);
+  return { api, query, environment: ledgerEnvironment(query.ledger) };
 }
 
 /** Turns a GitHub failure while reading into the LedgerError that names what to do. */
@@ -321,7 +327,6 @@ export async function listEntries(reader: LedgerReader, sha?: string): Promise<L
         createdAt: String(d.created_at),
         creator: typeof d.creator?.login === 'string' ? d.creator.login : undefined,
         payload: d.payload,
-        state: undefined,
       });
     }
     if (list.length === 0 || !/rel="next"/.test(reply.headers.link ?? '')) return entries;
@@ -365,11 +370,10 @@ export async function resolveRef(reader: LedgerReader, ref: string): Promise<str
  */
 export async function successfulEntries(
   reader: LedgerReader,
-  query: LedgerQuery,
   count: number,
   sha?: string,
 ): Promise<{ chosen: Entry[]; passed: Entry[]; skipped: Skipped[] }> {
-  const { entries, skipped } = sortEntries(await listEntries(reader, sha), query);
+  const { entries, skipped } = sortEntries(await listEntries(reader, sha), reader.query);
   const chosen: Entry[] = [];
   const passed: Entry[] = [];
   for (const entry of entries) {

@@ -7,7 +7,13 @@ import type { ZillizClient } from '../api/client.ts';
 import { ApiError, ApiRequestError, HttpStatusError, isNotFound } from '../api/errors.ts';
 import { writeOnce, WriteUnknownError, type Proof } from '../api/writes.ts';
 import { errorMessage } from '../core/errors.ts';
-import { openLedger, readFailure, successfulEntries, type LedgerRun } from '../ledger/ledger.ts';
+import {
+  ledgerQuery,
+  openLedger,
+  readFailure,
+  successfulEntries,
+  type LedgerRun,
+} from '../ledger/ledger.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { forEachConcurrent } from '../core/pool.ts';
@@ -71,15 +77,9 @@ const LEDGER_NEEDS = ['deployments: read'];
 async function ledgerProtected(context: PruneContext): Promise<void> {
   const { settings, record, log } = context;
   if (!settings.protectLedger) return;
-  const query = {
-    ledger: settings.protectLedger,
-    githubToken: settings.githubToken,
-    clusterId: settings.clusterId,
-    apiHost: new URL(settings.baseUrl).host,
-  };
   try {
-    const reader = await openLedger(query, context);
-    const { chosen } = await successfulEntries(reader, query, settings.protectLedgerCount);
+    const reader = await openLedger(ledgerQuery(settings.protectLedger, settings), context);
+    const { chosen } = await successfulEntries(reader, settings.protectLedgerCount);
     record.ledgerProtected = chosen.map((entry) => ({
       backupId: entry.payload.backupId,
       entryId: entry.id,

@@ -4,6 +4,7 @@
 // then has the last word (see checkAgainstEntry in workflow.ts).
 import type { Entry } from '../ledger/choose.ts';
 import {
+  ledgerQuery,
   LedgerError,
   openLedger,
   readFailure,
@@ -19,12 +20,7 @@ const NEEDED = ['contents: read', 'deployments: read'];
 /** The entry `from` names, newest first among the successful ones. */
 export async function chooseEntry(settings: Settings, run: LedgerRun): Promise<Entry> {
   const from = settings.from as string;
-  const query = {
-    ledger: settings.ledger as string,
-    githubToken: settings.githubToken,
-    clusterId: settings.clusterId,
-    apiHost: new URL(settings.baseUrl).host,
-  };
+  const query = ledgerQuery(settings.ledger as string, settings);
   try {
     const reader = await openLedger(query, run);
     const sha =
@@ -34,7 +30,7 @@ export async function chooseEntry(settings: Settings, run: LedgerRun): Promise<E
           ? from
           : await resolveRef(reader, from);
     if (sha && sha !== from) run.log.info(`From the deploy ledger: ${from} is commit ${sha}.`);
-    const { chosen, passed, skipped } = await successfulEntries(reader, query, 1, sha);
+    const { chosen, passed, skipped } = await successfulEntries(reader, 1, sha);
     const entry = chosen[0];
     if (!entry) {
       const seen = [

@@ -9,7 +9,7 @@ import type { SummaryBody } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
-import { LedgerError } from '../ledger/ledger.ts';
+import { ledgerEnvironment, LedgerError } from '../ledger/ledger.ts';
 import type { Settings } from './settings.ts';
 import {
   BackupNotRestorableError,
@@ -215,7 +215,7 @@ export function summarize(input: ReportInput): SummaryBody {
   if (record.entry) {
     const e = record.entry;
     notes.push(
-      `From the deploy ledger: deployment ${e.id} (commit ${e.sha}, ${e.createdAt}) in zilliz-backup/${e.payload.deploy.environment}, backup ${e.payload.backupId}`,
+      `From the deploy ledger: deployment ${e.id} (commit ${e.sha}, ${e.createdAt}) in ${ledgerEnvironment(e.payload.deploy.environment)}, backup ${e.payload.backupId}`,
     );
   }
   notes.push(`Time taken: ${formatDuration(elapsedMs)}`);
