@@ -2,7 +2,7 @@
 // points of the public reference (which fields are optional, `collections` vs `dbCollections`)
 // are decided here.
 import { errorMessage } from '../core/errors.ts';
-import { count } from '../core/words.ts';
+import { count, shorten } from '../core/words.ts';
 import { EmptyReplyError } from './errors.ts';
 import { nameProblem, requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
@@ -96,8 +96,7 @@ function toBackupInfo(item: unknown, requestId: string | undefined, label: strin
 
 /** A short excerpt of an entry that could not be read, for messages. */
 function shown(entry: unknown): string {
-  const text = JSON.stringify(entry) ?? String(entry);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return shorten(JSON.stringify(entry) ?? String(entry), 80);
 }
 
 /**

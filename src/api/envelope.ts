@@ -4,6 +4,7 @@
 import { ApiError, EmptyReplyError, HttpStatusError, MalformedReplyError } from './errors.ts';
 import { isObject, type Reply } from './reply.ts';
 import { parseRetryAfter } from '../core/retry.ts';
+import { shorten } from '../core/words.ts';
 
 /** Server messages are quoted up to this length. */
 const MAX_MESSAGE_CHARS = 300;
@@ -31,10 +32,6 @@ export function headerValue(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
-}
-
 /**
  * A short, single-line excerpt of a body that was not the expected JSON (HTML error pages…).
  * Works on the first few KB only, with patterns that cannot backtrack, so that a huge or
@@ -46,7 +43,7 @@ export function excerpt(text: string): string {
     .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return plain.length > 120 ? `${plain.slice(0, 117)}...` : plain;
+  return shorten(plain, 120);
 }
 
 /**

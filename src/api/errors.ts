@@ -1,6 +1,6 @@
 // What can go wrong talking to the API, sorted by what the caller should do about it:
 // retry (transient), stop (final), and, for a create, whether the server may have acted on it.
-import { BODY_TOO_LARGE, CONNECT_TIMEOUT, MAX_BODY_BYTES, PROXY_REFUSED } from '../core/http.ts';
+import { CONNECT_TIMEOUT, PROXY_REFUSED } from '../core/http.ts';
 
 /** Did the server possibly act on the request? Decides whether a create may be repeated. */
 export type Outcome = 'not-processed' | 'unknown' | 'processed';
@@ -155,17 +155,12 @@ const TRANSIENT_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
   'REQUEST_TIMEOUT',
-  // undici's: the connection closed under the request, its backstop timers, a body too large
-  // (a proxy's error page, a glitch): asked again, as a 5xx would be.
+  // undici's: the connection closed under the request, its backstop timers: asked again, as a
+  // 5xx would be. (A body too large is a MalformedReplyError: see the transport.)
   'UND_ERR_SOCKET',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
-  BODY_TOO_LARGE,
 ]);
-// Said in our words where the HTTP client's are vague.
-const EXPLAINED: Record<string, string> = {
-  [BODY_TOO_LARGE]: `reply body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
-};
 
 /** The connection failed, broke, or the request ran out of its own time limit. */
 export class NetworkError extends ApiRequestError {
@@ -174,7 +169,7 @@ export class NetworkError extends ApiRequestError {
   readonly outcome: Outcome;
 
   constructor(request: string, code: string, message: string) {
-    super(request, `${EXPLAINED[code] ?? message} [${code}]`);
+    super(request, `${message} [${code}]`);
     this.name = 'NetworkError';
     this.code = code;
     this.transient = TRANSIENT_CODES.has(code);

@@ -35,7 +35,6 @@ export async function readAllPages<T>(
 ): Promise<Page<T>> {
   const seen = new Map<string, T>();
   let read = 0;
-  let duplicates = 0;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const search = new URLSearchParams({
       ...query,
@@ -59,15 +58,15 @@ export async function readAllPages<T>(
       };
     });
     read += list.length;
+    // First seen wins: an entry repeated by a shifted page is not read again.
     for (const item of list) {
       const id = idOf(item);
-      if (seen.has(id)) duplicates++;
-      else seen.set(id, item);
+      if (!seen.has(id)) seen.set(id, item);
     }
     const full = list.length >= PAGE_SIZE;
     const moreCounted = count !== undefined && count > read;
     if (list.length === 0 || !(full || moreCounted))
-      return { items: [...seen.values()], duplicates };
+      return { items: [...seen.values()], duplicates: read - seen.size };
   }
   throw new MalformedReplyError(
     `GET ${path}`,

@@ -2,6 +2,7 @@
 // the base URL. Each parser reports a problem (naming the input, the value and what is accepted)
 // into a list, so that an action's settings can report every mistake at once, before any request.
 import * as core from '@actions/core';
+import { shorten } from './words.ts';
 
 /** Thrown with every problem found in the inputs, one per line. */
 export class InputError extends Error {
@@ -21,8 +22,7 @@ export const BOOLEAN_FORMS = ['true', 'True', 'TRUE', 'false', 'False', 'FALSE']
 
 /** Shown in messages instead of values that could be anything (including pasted secrets). */
 export function quote(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(shown);
+  return JSON.stringify(shorten(value, 80));
 }
 
 /** An input, trimmed; '' when not given. */

@@ -1,4 +1,10 @@
-// Counts in prose: "1 backup", "2 backups", never "1 backups".
+// Words for messages: counts in prose ("1 backup", "2 backups", never "1 backups"), text cut to
+// a length, the names closest to a misspelt one.
+
+/** `text` cut to `max` characters at most, "..." marking the cut. */
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
 
 /** "1 backup", "3 backups"; `plural` for nouns that do not just take an s. */
 export function count(n: number, singular: string, plural = `${singular}s`): string {

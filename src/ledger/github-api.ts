@@ -9,6 +9,7 @@ import { errorMessage } from '../core/errors.ts';
 import type { GitHub } from '../core/github.ts';
 import type { Log } from '../core/log.ts';
 import { retryDelay } from '../core/retry.ts';
+import { shorten } from '../core/words.ts';
 
 /** A ledger operation (record an entry, read the ledger) takes at most this long. */
 export const LEDGER_BUDGET_MS = 20_000;
@@ -87,8 +88,7 @@ function rateLimitWaitMs(error: OctokitError, now = Date.now()): number | undefi
 
 /** GitHub's own message, shortened, one line. */
 function shortMessage(error: OctokitError): string {
-  const text = (error.message ?? 'no message').replace(/\s+/g, ' ').trim();
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+  return shorten((error.message ?? 'no message').replace(/\s+/g, ' ').trim(), 200);
 }
 
 export interface GitHubApiOptions {

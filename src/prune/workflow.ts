@@ -4,7 +4,7 @@
 // what was deleted so far.
 import type { BackupInfo } from '../api/backups.ts';
 import type { ZillizClient } from '../api/client.ts';
-import { ApiError, ApiRequestError, HttpStatusError, isNotFound } from '../api/errors.ts';
+import { ApiError, ApiRequestError, isNotFound } from '../api/errors.ts';
 import { writeOnce, WriteUnknownError, type Proof } from '../api/writes.ts';
 import { errorMessage } from '../core/errors.ts';
 import {
@@ -258,9 +258,8 @@ async function deleteOne(
       log.info(`${backupLabel(backup)} was already deleted (by another run): nothing to do.`);
       return;
     }
-    const refused =
-      error instanceof ApiError || (error instanceof HttpStatusError && !error.transient);
-    if (!refused && !(error instanceof ApiRequestError)) throw error;
+    // Any failure of the request is this backup's; anything else is a bug, not a refusal.
+    if (!(error instanceof ApiRequestError)) throw error;
     const reason =
       error instanceof ApiError
         ? `${error.serverMessage} (code ${error.code}${error.requestId ? `, request id ${error.requestId}` : ''})`
