@@ -4,7 +4,7 @@
 import { errorMessage } from '../core/errors.ts';
 import { count, shorten } from '../core/words.ts';
 import { EmptyReplyError } from './errors.ts';
-import { nameProblem, requireId } from './ids.ts';
+import { DEFAULT_DATABASE, nameProblem, requireId } from './ids.ts';
 import { readAllPages } from './pages.ts';
 import {
   isObject,
@@ -162,7 +162,7 @@ export function missingCollections(
   database: string | undefined,
   collectionNames: readonly string[],
 ): string[] {
-  const wantedDb = database ?? 'default';
+  const wantedDb = database ?? DEFAULT_DATABASE;
   const held = new Set(
     (backup.collections ?? [])
       .filter((c) => c.dbName === undefined || c.dbName === wantedDb)
@@ -182,7 +182,7 @@ export function holdsExactly(
   collectionNames: readonly string[],
 ): boolean {
   if (!backup.collections || backup.unreadableCollections.length > 0) return false;
-  const wantedDb = database ?? 'default';
+  const wantedDb = database ?? DEFAULT_DATABASE;
   if (backup.collections.some((c) => c.dbName !== undefined && c.dbName !== wantedDb)) return false;
   const held = new Set(backup.collections.map((c) => c.collectionName));
   const wanted = new Set(collectionNames);

@@ -50,7 +50,7 @@ export function clientForRun(
 }
 
 /** The checks on clusters' own endpoints of one action run, under its verify input. */
-export function onClusterForRun(
+function onClusterForRun(
   {
     settings,
     deadline,

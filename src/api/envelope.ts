@@ -37,7 +37,7 @@ export function headerValue(value: string | string[] | undefined): string | unde
  * Works on the first few KB only, with patterns that cannot backtrack, so that a huge or
  * pathological body costs no time.
  */
-export function excerpt(text: string): string {
+function excerpt(text: string): string {
   const plain = text
     .slice(0, 4_096)
     .replace(/<[^<>]*>/g, ' ')

@@ -16,6 +16,9 @@ export const PROJECT_ID = /^[A-Za-z0-9_-]+$/;
 /** A new cluster's name: letters, digits and hyphens (v2 error 96010), at most 64 characters. */
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
+/** The database a collection is in when none is named. */
+export const DEFAULT_DATABASE = 'default';
+
 /** Collection and database names (the Milvus rule). */
 const MILVUS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_NAME_LENGTH = 255;

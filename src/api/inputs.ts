@@ -168,7 +168,7 @@ export function readVerification(problems: string[]): Verification {
     ['auto', 'true', 'false'],
     problems,
   );
-  const clusterToken = core.getInput('cluster-token').trim() || undefined;
+  const clusterToken = input('cluster-token') || undefined;
   if (clusterToken !== undefined) {
     core.setSecret(clusterToken);
     if (!/^[^:\s]+:\S+$/.test(clusterToken)) {
@@ -178,4 +178,9 @@ export function readVerification(problems: string[]): Verification {
     }
   }
   return { verify, clusterToken };
+}
+
+/** The secrets among the inputs besides the API key, redacted wherever text is shown. */
+export function inputSecrets(...values: (string | undefined)[]): string[] {
+  return values.filter((value): value is string => !!value);
 }

@@ -54,6 +54,20 @@ export interface CheckOn {
   what: string;
 }
 
+/** A check on `clusterId` with the cluster-token when one is given, else the API key. */
+export function checkWithInputs(
+  inputs: { apiKey: string; clusterToken: string | undefined },
+  clusterId: string,
+  what: string,
+): CheckOn {
+  return {
+    clusterId,
+    token: inputs.clusterToken ?? inputs.apiKey,
+    tokenIs: inputs.clusterToken ? 'the cluster-token' : 'the API key',
+    what,
+  };
+}
+
 export class OnCluster {
   /** One connection pool per endpoint, kept from one check to the next. */
   private readonly pools = new Map<string, HttpClient>();

@@ -14,7 +14,7 @@ import { optionalCount } from './reply.ts';
 import type { Transport } from './transport.ts';
 
 // Enough for any real cluster (5,000 items); stops a misbehaving server from paging us forever.
-export const MAX_PAGES = 50;
+const MAX_PAGES = 50;
 export const PAGE_SIZE = 100;
 
 export interface Page<T> {

@@ -48,6 +48,17 @@ export function acceptedWithoutIds(error: unknown): boolean {
 }
 
 /**
+ * How writeOnce ended when the write may have happened: its outcome was not proven, or time ran
+ * out while it was in flight.
+ */
+export function isOutcomeOpen(error: unknown): error is WriteUnknownError | DeadlineExceededError {
+  return (
+    error instanceof WriteUnknownError ||
+    (error instanceof DeadlineExceededError && error.requestInFlight !== undefined)
+  );
+}
+
+/**
  * Sends the write until it is answered, proven made, or proven not made and refused. Throws the
  * server's refusal (an ApiError, a final HTTP status) as it came, WriteUnknownError when the
  * outcome cannot be proven, and DeadlineExceededError (with `requestInFlight` set when the write

@@ -4,6 +4,7 @@ import { PAYLOAD_TYPE, PAYLOAD_VERSION, type LedgerPayload } from '../ledger/pay
 import type { FinalState } from '../ledger/ledger.ts';
 import type { Settings } from './settings.ts';
 import type { BackupRecord, FinalStatus } from './workflow.ts';
+import { DEFAULT_DATABASE } from '../api/ids.ts';
 
 /** The payload of this backup's entry (the deploy and run parts are the ledger's). */
 export function entryPayload(
@@ -21,7 +22,7 @@ export function entryPayload(
     backupType: settings.backupType,
     ...(settings.backupType === 'COLLECTION'
       ? {
-          database: settings.database ?? 'default',
+          database: settings.database ?? DEFAULT_DATABASE,
           collections: settings.collections.map((name) => ({ name })),
         }
       : {}),

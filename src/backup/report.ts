@@ -16,6 +16,7 @@ import {
   type FinalStatus,
 } from './workflow.ts';
 import type { Settings } from './settings.ts';
+import { DEFAULT_DATABASE } from '../api/ids.ts';
 
 /** Called as soon as the create returns: these outputs survive any later failure. */
 export function publishIds(record: BackupRecord): void {
@@ -95,7 +96,7 @@ function ownAdvice(error: unknown, record: BackupRecord): string | undefined {
 /** "whole cluster" or "collections orders, items in database shop": the log and the summary. */
 export function describeTarget(settings: Settings): string {
   if (settings.backupType === 'CLUSTER') return 'whole cluster';
-  return `collections ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
+  return `collections ${settings.collections.join(', ')} in database ${settings.database ?? DEFAULT_DATABASE}`;
 }
 
 export interface ReportInput {

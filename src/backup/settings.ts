@@ -11,6 +11,7 @@ import {
   type BackupScope,
   type Connection,
   type Verification,
+  inputSecrets,
 } from '../api/inputs.ts';
 import type { BackupType } from '../api/backups.ts';
 import {
@@ -92,6 +93,6 @@ export function readSettings(): Settings {
     ledger,
     githubToken,
     ledgerFailure,
-    secrets: [verification.clusterToken, githubToken].filter((secret) => !!secret) as string[],
+    secrets: inputSecrets(verification.clusterToken, githubToken),
   };
 }

@@ -24,10 +24,11 @@ import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadlin
 import type { Log } from '../core/log.ts';
 import { closestFirst, count } from '../core/words.ts';
 import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
-import type { CheckOn, OnCluster } from '../api/on-cluster.ts';
+import { checkWithInputs, type OnCluster } from '../api/on-cluster.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 import { namedError } from '../core/errors.ts';
+import { DEFAULT_DATABASE } from '../api/ids.ts';
 
 export type FinalStatus =
   'SUCCESSFUL' | 'FAILED' | 'CANCELED' | 'TIMED_OUT' | 'STARTED' | 'UNKNOWN';
@@ -108,11 +109,6 @@ export interface WorkflowContext {
   /** Checks on the cluster's own endpoint (verify). */
   onCluster: OnCluster;
   interval?: PollInterval;
-  /**
-   * A create's outcome was open at some point: a backup it made may appear late (after the
-   * proof found nothing), e.g. as the "other" backup that a later create is refused for.
-   */
-  lateCreatePossible?: boolean;
 }
 
 export function createBody(settings: Settings): CreateBackupBody {
@@ -143,7 +139,7 @@ function describeBackups(backups: BackupInfo[]): string {
 
 export async function runBackup(ctx: WorkflowContext): Promise<void> {
   if (ctx.settings.backupType === 'COLLECTION') {
-    ctx.record.database = ctx.settings.database ?? 'default';
+    ctx.record.database = ctx.settings.database ?? DEFAULT_DATABASE;
     await checkCollectionsExist(ctx);
   }
   const known = await waitUntilClusterIsFree(ctx, 'before creating ours');
@@ -164,26 +160,19 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
   if (ctx.settings.backupType === 'COLLECTION') await readRowCounts(ctx);
 }
 
-/** The token for the checks on the cluster, and how to name it when it is refused. */
-function clusterCheck(ctx: WorkflowContext, what: string): CheckOn {
-  const { settings } = ctx;
-  return {
-    clusterId: settings.clusterId,
-    token: settings.clusterToken ?? settings.apiKey,
-    tokenIs: settings.clusterToken ? 'the cluster-token' : 'the API key',
-    what,
-  };
-}
-
 /**
  * Before the create: every requested collection must exist in the database, on the cluster
  * itself. A missing one fails the step with what the database does hold, closest names first.
  */
 async function checkCollectionsExist(ctx: WorkflowContext): Promise<void> {
   const { settings, record, log } = ctx;
-  const database = settings.database ?? 'default';
+  const database = settings.database ?? DEFAULT_DATABASE;
   const seen = await ctx.onCluster.check(
-    clusterCheck(ctx, `collections ${settings.collections.join(', ')} in database ${database}`),
+    checkWithInputs(
+      settings,
+      settings.clusterId,
+      `collections ${settings.collections.join(', ')} in database ${database}`,
+    ),
     async (endpoint) => {
       const missing: string[] = [];
       for (const name of settings.collections) {
@@ -222,9 +211,13 @@ async function checkCollectionsExist(ctx: WorkflowContext): Promise<void> {
 /** After a successful collection backup: each collection's row count, for the manifest. */
 async function readRowCounts(ctx: WorkflowContext): Promise<void> {
   const { settings, record, log } = ctx;
-  const database = settings.database ?? 'default';
+  const database = settings.database ?? DEFAULT_DATABASE;
   const seen = await ctx.onCluster.check(
-    clusterCheck(ctx, `the row counts of ${settings.collections.join(', ')}`),
+    checkWithInputs(
+      settings,
+      settings.clusterId,
+      `the row counts of ${settings.collections.join(', ')}`,
+    ),
     async (endpoint) => {
       const counts: (number | undefined)[] = [];
       for (const name of settings.collections) counts.push(await endpoint.rowCount(database, name));
@@ -353,7 +346,6 @@ async function proveOwnBackup(
   known: Set<string>,
   answer: ApiRequestError,
 ): Promise<Proof<BackupInfo>> {
-  ctx.lateCreatePossible = true;
   const lookups = acceptedWithoutIds(answer) ? EMPTY_CREATE_LOOKUPS : 1;
   for (let lookup = 1; ; lookup++) {
     const matches = await matchingNewBackups(ctx, known);
@@ -393,6 +385,11 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
   const body = createBody(settings);
   /** Other workflows' backups that explained a refusal and have finished since. */
   const accounted = new Set<string>();
+  /**
+   * A create's outcome was open at some point: a backup it made may appear late (after the
+   * proof found nothing), e.g. as the "other" backup that a later create is refused for.
+   */
+  let lateCreatePossible = false;
   for (;;) {
     record.mayExist = true;
     let written: Written<CreatedBackup, BackupInfo>;
@@ -400,7 +397,10 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
       written = await writeOnce(client.transport, {
         what: `the create of a backup of cluster ${settings.clusterId}`,
         send: () => client.backups.create(settings.clusterId, body),
-        prove: (answer) => proveOwnBackup(ctx, known, answer),
+        prove: (answer) => {
+          lateCreatePossible = true;
+          return proveOwnBackup(ctx, known, answer);
+        },
       });
     } catch (error) {
       if (error instanceof WriteUnknownError) {
@@ -410,7 +410,7 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
         );
       }
       if (error instanceof DeadlineExceededError) {
-        if (error.requestInFlight === undefined && !ctx.lateCreatePossible) {
+        if (error.requestInFlight === undefined && !lateCreatePossible) {
           record.mayExist = false;
           throw error;
         }
@@ -445,7 +445,7 @@ async function createOnce(ctx: WorkflowContext, known: Set<string>): Promise<voi
         `The create was refused (${error.serverMessage}, code ${error.code}) while another backup runs.`,
       );
       const free = await waitUntilClusterIsFree(ctx, 'and then create ours');
-      if (ctx.lateCreatePossible) {
+      if (lateCreatePossible) {
         // Our lost create may have landed late and been among those waited for.
         const proof = await proveOwnBackup(ctx, known, error);
         if (proof.found === 'it') {
@@ -567,14 +567,14 @@ async function verifyBackup(ctx: WorkflowContext): Promise<void> {
       throw new BackupFailedError(
         `backup ${backupId} is AVAILABLE but does not hold ` +
           `${available.collections ? '' : '(Describe backup lists no collections) '}` +
-          `collection ${missing.join(', ')} of database ${settings.database ?? 'default'}`,
+          `collection ${missing.join(', ')} of database ${settings.database ?? DEFAULT_DATABASE}`,
       );
     }
   }
   record.size = available.size;
   record.collections = groupByDatabase(
     available.collections ?? [],
-    settings.backupType === 'COLLECTION' ? (settings.database ?? 'default') : undefined,
+    settings.backupType === 'COLLECTION' ? (settings.database ?? DEFAULT_DATABASE) : undefined,
   );
   record.status = 'SUCCESSFUL';
 }

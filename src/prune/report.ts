@@ -10,6 +10,7 @@ import type { Decision } from './plan.ts';
 import type { Settings } from './settings.ts';
 import { PruneFailedError, type PruneRecord } from './workflow.ts';
 import { LedgerError } from '../ledger/ledger.ts';
+import { DEFAULT_DATABASE } from '../api/ids.ts';
 
 export type PruneStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'DRY_RUN';
 
@@ -71,7 +72,7 @@ export function formatAge(ms: number): string {
 /** "CLUSTER backups" or "COLLECTION backups of exactly orders, items in database shop". */
 export function describeScope(settings: Settings): string {
   if (settings.backupType === 'CLUSTER') return 'CLUSTER backups';
-  return `COLLECTION backups of exactly ${settings.collections.join(', ')} in database ${settings.database ?? 'default'}`;
+  return `COLLECTION backups of exactly ${settings.collections.join(', ')} in database ${settings.database ?? DEFAULT_DATABASE}`;
 }
 
 /** "keep-last 10, older-than 30d, max-deletions 20, protect backup1_…, dry run". */

@@ -7,6 +7,7 @@ import {
   readConnection,
   type BackupScope,
   type Connection,
+  inputSecrets,
 } from '../api/inputs.ts';
 import { readEnvironment, readGitHubToken } from '../ledger/inputs.ts';
 import { BACKUP_ID } from '../api/ids.ts';
@@ -113,6 +114,6 @@ export function readSettings(): Settings {
     protectLedger,
     protectLedgerCount,
     githubToken,
-    secrets: githubToken ? [githubToken] : [],
+    secrets: inputSecrets(githubToken),
   };
 }

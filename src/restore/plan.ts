@@ -2,7 +2,7 @@
 // holds, as pure functions: nothing here talks to the server, so every rule is tested on its own
 // (__tests__/restore-plan). A problem found here is an input problem (InputError), reported
 // before any restore is started, all at once.
-import { nameProblem } from '../api/ids.ts';
+import { DEFAULT_DATABASE, nameProblem } from '../api/ids.ts';
 import { InputError, quote } from '../core/inputs.ts';
 import type { Settings } from './settings.ts';
 
@@ -78,7 +78,7 @@ export function planCollections(
     );
   }
   if (problems.length > 0) throw new InputError(problems);
-  const database = heldDatabase ?? settings.database ?? 'default';
+  const database = heldDatabase ?? settings.database ?? DEFAULT_DATABASE;
   return { database, targetDatabase: settings.targetDatabase ?? database, pairs };
 }
 

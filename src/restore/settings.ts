@@ -13,6 +13,7 @@ import {
   readVerification,
   type Connection,
   type Verification,
+  inputSecrets,
 } from '../api/inputs.ts';
 import { readEnvironment, readGitHubToken } from '../ledger/inputs.ts';
 import { BACKUP_ID, CLUSTER_NAME, MAX_NAME_LENGTH, PROJECT_ID } from '../api/ids.ts';
@@ -239,7 +240,7 @@ export function readSettings(): Settings {
   return {
     ...connection,
     ...verification,
-    secrets: [verification.clusterToken, githubToken].filter((secret) => !!secret) as string[],
+    secrets: inputSecrets(verification.clusterToken, githubToken),
     backupId,
     from,
     ledger,

@@ -11,9 +11,15 @@ import type { ClusterInfo } from '../api/clusters.ts';
 import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
 import { ApiError, isNotFound } from '../api/errors.ts';
 import type { Entry } from '../ledger/choose.ts';
-import type { CheckOn, OnCluster } from '../api/on-cluster.ts';
+import { checkWithInputs, type OnCluster } from '../api/on-cluster.ts';
 import type { RestoredCluster } from '../api/restores.ts';
-import { writeOnce, WriteUnknownError, type Proof, type Written } from '../api/writes.ts';
+import {
+  isOutcomeOpen,
+  writeOnce,
+  WriteUnknownError,
+  type Proof,
+  type Written,
+} from '../api/writes.ts';
 import type { Job } from '../api/jobs.ts';
 import { Deadline, DeadlineExceededError } from '../core/deadline.ts';
 import { errorMessage, namedError } from '../core/errors.ts';
@@ -22,6 +28,7 @@ import { count } from '../core/words.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
 import { checkClusterRestore, planCollections } from './plan.ts';
 import type { Settings } from './settings.ts';
+import { DEFAULT_DATABASE } from '../api/ids.ts';
 
 export type RestoreStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'STARTED' | 'UNKNOWN';
 export type ItemStatus = RestoreStatus | 'CANCELED' | 'NOT_STARTED';
@@ -107,17 +114,6 @@ export interface WorkflowContext {
   interval?: PollInterval;
 }
 
-/** A check on `clusterId`, with the cluster-token if given, else the API key. */
-function checkWithInputs(ctx: WorkflowContext, clusterId: string, what: string): CheckOn {
-  const { settings } = ctx;
-  return {
-    clusterId,
-    token: settings.clusterToken ?? settings.apiKey,
-    tokenIs: settings.clusterToken ? 'the cluster-token' : 'the API key',
-    what,
-  };
-}
-
 export async function runRestore(ctx: WorkflowContext): Promise<void> {
   const { record } = ctx;
   try {
@@ -195,7 +191,7 @@ function outcomeUnknown(
  * Zilliz Cloud has the last word: the backup the entry names must be of the type it says and,
  * for collections, hold every collection it says.
  */
-export function checkAgainstEntry(backup: BackupInfo, entry: Entry): void {
+function checkAgainstEntry(backup: BackupInfo, entry: Entry): void {
   const p = entry.payload;
   const what = `backup ${p.backupId} of ledger entry ${entry.id}`;
   if (backup.backupType !== p.backupType) {
@@ -211,7 +207,7 @@ export function checkAgainstEntry(backup: BackupInfo, entry: Entry): void {
     );
     if (missing.length > 0) {
       throw new BackupNotRestorableError(
-        `${what} does not hold ${missing.join(', ')} of database ${p.database ?? 'default'}, which the entry records: the entry is not trusted`,
+        `${what} does not hold ${missing.join(', ')} of database ${p.database ?? DEFAULT_DATABASE}, which the entry records: the entry is not trusted`,
       );
     }
   }
@@ -264,7 +260,11 @@ async function targetsBefore(
 ): Promise<Set<string> | undefined> {
   const { settings, record } = ctx;
   const seen = await ctx.onCluster.check(
-    checkWithInputs(ctx, settings.targetClusterId, `the collections of database ${database}`),
+    checkWithInputs(
+      ctx.settings,
+      settings.targetClusterId,
+      `the collections of database ${database}`,
+    ),
     async (endpoint) => {
       try {
         return await endpoint.list(database);
@@ -307,7 +307,7 @@ async function seeOnCluster(
 ): Promise<void> {
   const seen = await ctx.onCluster.check(
     checkWithInputs(
-      ctx,
+      ctx.settings,
       item.targetClusterId,
       `collection ${item.target} in database ${item.targetDatabase}`,
     ),
@@ -383,27 +383,19 @@ async function restoreOne(
     const check =
       `check in the Zilliz Cloud console whether collection ${item.target} exists in database ` +
       `${item.targetDatabase} of cluster ${item.targetClusterId}, or a RESTORE job runs for it`;
-    if (error instanceof WriteUnknownError) throw outcomeUnknown(record, item, error, check);
-    if (error instanceof DeadlineExceededError && error.requestInFlight !== undefined) {
-      throw outcomeUnknown(record, item, error, check);
-    }
+    if (isOutcomeOpen(error)) throw outcomeUnknown(record, item, error, check);
     if (error instanceof DeadlineExceededError) throw error;
     item.reason = errorMessage(error);
     item.status = 'FAILED';
-    if (
-      error instanceof ApiError &&
-      /already exist/i.test(error.serverMessage) &&
-      before !== undefined &&
-      !before.has(item.target)
-    ) {
-      // The target was not there: the name the service refuses is another one.
-      throw new NotOnClusterError(
-        `Zilliz Cloud refused the restore of ${describeItem(item)} because a collection already exists (${error.message}), ` +
-          `but ${item.target} was not in database ${item.targetDatabase} before the restore (seen on the cluster): the service did not take the target name, ` +
-          `and probably restores under the source's name ${item.source}, which exists. Nothing was restored`,
-      );
-    }
     if (error instanceof ApiError && /already exist/i.test(error.serverMessage)) {
+      if (before !== undefined && !before.has(item.target)) {
+        // The target was not there: the name the service refuses is another one.
+        throw new NotOnClusterError(
+          `Zilliz Cloud refused the restore of ${describeItem(item)} because a collection already exists (${error.message}), ` +
+            `but ${item.target} was not in database ${item.targetDatabase} before the restore (seen on the cluster): the service did not take the target name, ` +
+            `and probably restores under the source's name ${item.source}, which exists. Nothing was restored`,
+        );
+      }
       throw new TargetExistsError(
         `collection ${item.target} already exists in database ${item.targetDatabase} of cluster ${item.targetClusterId}, so ${item.source} cannot be restored under that name ` +
           `(${error.message}). Restore under a new name (suffix or rename), or drop ${item.target} first if it is really meant to be replaced`,
@@ -526,7 +518,7 @@ async function compareOnCluster(
   backup: BackupInfo,
 ): Promise<void> {
   const wanted = backup.collections ?? [];
-  const databases = [...new Set(wanted.map((c) => c.dbName ?? 'default'))];
+  const databases = [...new Set(wanted.map((c) => c.dbName ?? DEFAULT_DATABASE))];
   const credentials = cluster.username && cluster.password;
   const seen = await ctx.onCluster.check(
     {
@@ -554,7 +546,7 @@ async function compareOnCluster(
   }
   cluster.seen = true;
   const missing = wanted.filter(
-    (c) => !seen.value.get(c.dbName ?? 'default')?.has(c.collectionName),
+    (c) => !seen.value.get(c.dbName ?? DEFAULT_DATABASE)?.has(c.collectionName),
   );
   if (wanted.length === 0) {
     ctx.log.info(
@@ -568,7 +560,9 @@ async function compareOnCluster(
     );
     return;
   }
-  const names = missing.map((c) => `${c.dbName ?? 'default'}.${c.collectionName}`).join(', ');
+  const names = missing
+    .map((c) => `${c.dbName ?? DEFAULT_DATABASE}.${c.collectionName}`)
+    .join(', ');
   cluster.status = 'FAILED';
   cluster.reason = `missing on the cluster: ${names}`;
   throw new NotOnClusterError(
@@ -630,10 +624,7 @@ async function createClusterOnce(
     });
   } catch (error) {
     const check = `check in the Zilliz Cloud console whether cluster ${cluster.clusterName} exists in project ${body.projectId} before running again (a cluster is billed)`;
-    if (error instanceof WriteUnknownError) throw outcomeUnknown(record, cluster, error, check);
-    if (error instanceof DeadlineExceededError && error.requestInFlight !== undefined) {
-      throw outcomeUnknown(record, cluster, error, check);
-    }
+    if (isOutcomeOpen(error)) throw outcomeUnknown(record, cluster, error, check);
     throw error;
   }
   if ('proven' in written) {
