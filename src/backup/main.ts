@@ -13,7 +13,6 @@ import {
   nextSteps,
   publishIds,
   publishResult,
-  reportInput,
   summarize,
 } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
@@ -36,10 +35,10 @@ function knownSoFar(record: BackupRecord): string {
     : 'no backup had been created yet';
 }
 
-/** The backup action as the harness runs it (a fresh record each time). */
 /** How long the ledger's final status may take when the step is being stopped. */
 const STOPPING_LEDGER_MS = 2_000;
 
+/** The backup action as the harness runs it (a fresh record each time). */
 export function backupAction(options: RunOptions = {}): ActionDefinition<Settings> {
   const record: BackupRecord = newRecord();
   let ledger: LedgerWriter | undefined;
@@ -52,9 +51,11 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
       `wait ${settings.wait}, if-in-progress ${settings.ifInProgress}) via ${settings.baseUrl}`,
     work: async (run) => {
       const { settings } = run;
-      const writer = new LedgerWriter(settings, run);
-      // Decided before any GitHub call; a skip is said, and kept for the outputs.
-      ledger = writer.prepare() || writer.status ? writer : undefined;
+      if (settings.ledger) {
+        // Decided before any GitHub call; a skip is said, and kept for the outputs.
+        ledger = new LedgerWriter(settings, run);
+        ledger.prepare();
+      }
       await withClient(run, options.requestTimeoutMs, (client, onCluster) =>
         runBackup({
           client,
@@ -92,9 +93,8 @@ export function backupAction(options: RunOptions = {}): ActionDefinition<Setting
       publishResult(record);
       publishLedger(ledger);
     },
-    summarize: ({ settings }, ending) => summarize(reportInput(settings, record, ending), ledger),
-    nextSteps: ({ settings }, { error, cancelled }) =>
-      error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+    summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }, ledger),
+    nextSteps: ({ settings }, { error }) => nextSteps(error, record, settings),
   };
 }
 

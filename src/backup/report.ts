@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { nextStepsFor } from '../api/advice.ts';
 import { ApiError, COLLECTION_CODES } from '../api/errors.ts';
-import type { Ending, SummaryBody } from '../core/action.ts';
+import type { ReportOf, SummaryBody } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { formatSize, type SummaryTable } from '../core/summary.ts';
 import { LedgerError, type LedgerWriter } from '../ledger/ledger.ts';
@@ -99,15 +99,7 @@ export function describeTarget(settings: Settings): string {
   return `collections ${settings.collections.join(', ')} in database ${settings.database ?? DEFAULT_DATABASE}`;
 }
 
-export interface ReportInput {
-  settings: Settings;
-  record: BackupRecord;
-  elapsedMs: number;
-  /** The failure, if any. */
-  error?: unknown;
-  /** Set when the runner stopped the step. */
-  cancelled?: boolean;
-}
+export type ReportInput = ReportOf<Settings, BackupRecord>;
 
 /** The one-line verdict: the summary's title and the notice. */
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
@@ -201,9 +193,4 @@ export function summarize(input: ReportInput, ledger?: LedgerWriter): SummaryBod
       ? [{ label: `Deploy ledger: ${ledger.environment} on GitHub`, url: ledger.link }]
       : [];
   return { status: finalStatus(record), title: headline(input), tables, links };
-}
-
-/** The report of one ending, as the harness asks for it. */
-export function reportInput(settings: Settings, record: BackupRecord, ending: Ending): ReportInput {
-  return { settings, record, ...ending };
 }

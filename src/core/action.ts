@@ -48,6 +48,11 @@ export interface Ending {
   elapsedMs: number;
 }
 
+/** What an action's report reads: its settings, its record and how the step ended. */
+export type ReportOf<S, R> = { settings: S; record: R } & Omit<Ending, 'cancelled'> & {
+    cancelled?: boolean;
+  };
+
 /** The summary without its closing sections, which the harness adds. */
 export type SummaryBody = Omit<Summary, 'happened' | 'next'>;
 
@@ -75,11 +80,10 @@ export interface ActionDefinition<S extends BaseSettings> {
   publish(run: ActionRun<S>, ending: Ending): void;
   /** The job summary's title, status and tables; must not throw. */
   summarize(run: ActionRun<S>, ending: Ending): SummaryBody;
-  /**
-   * What to do next: after a failure always (it ends the step's error message), after a success
-   * only when there is something to do (undefined otherwise).
-   */
-  nextSteps(run: ActionRun<S>, ending: Ending): string | undefined;
+  /** What to do next after a failure (it ends the step's error message). */
+  nextSteps(run: ActionRun<S>, ending: Ending): string;
+  /** What to do next after a success, when there is something to do. */
+  afterSuccess?(run: ActionRun<S>): string;
 }
 
 export interface HarnessOptions {
@@ -171,7 +175,7 @@ export async function runAction<S extends BaseSettings>(
     let next: string | undefined;
     try {
       action.publish(run, ending);
-      next = action.nextSteps(run, ending);
+      next = failed ? action.nextSteps(run, ending) : action.afterSuccess?.(run);
       const body = action.summarize(run, ending);
       if (!failed) log.notice(body.title, action.title);
       await writeSummary(

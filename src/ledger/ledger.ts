@@ -99,10 +99,11 @@ export class LedgerWriter {
 
   /**
    * Before any GitHub call: whether writing can work at all. When it cannot (no token, a
-   * read-only token, not a GitHub run), the ledger is SKIPPED with a notice.
+   * read-only token, not a GitHub run), the ledger is SKIPPED with a notice. Nothing to do
+   * without the ledger input.
    */
-  prepare(): boolean {
-    if (!this.environment) return false;
+  prepare(): void {
+    if (!this.environment) return;
     const context = runContext();
     const why = !this.settings.githubToken
       ? 'github-token is empty'
@@ -111,10 +112,9 @@ export class LedgerWriter {
         : readOnlyRun();
     if (why !== undefined) {
       this.skip(why);
-      return false;
+      return;
     }
     this.context = context as RunContext;
-    return true;
   }
 
   /** Records the entry and its in_progress status, as soon as the backup's ids are known. */

@@ -39,8 +39,7 @@ export function pruneAction(options: RunOptions = {}): ActionDefinition<Settings
       ),
     publish: ({ settings }, ending) => publishOutputs({ settings, record, ...ending }),
     summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
-    nextSteps: ({ settings }, { error, cancelled }) =>
-      error !== undefined || cancelled ? nextSteps(error, record, settings) : undefined,
+    nextSteps: ({ settings }, { error }) => nextSteps(error, record, settings),
   };
 }
 

@@ -2,7 +2,7 @@
 // scope, newest first, saying for each whether it was kept or deleted, and why.
 import * as core from '@actions/core';
 import { nextStepsFor } from '../api/advice.ts';
-import type { SummaryBody } from '../core/action.ts';
+import type { ReportOf, SummaryBody } from '../core/action.ts';
 import { DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import { formatSize, statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
@@ -17,13 +17,7 @@ export type PruneStatus = 'SUCCESSFUL' | 'FAILED' | 'TIMED_OUT' | 'DRY_RUN';
 /** A long summary table is cut here (GitHub limits a step's summary to 1 MiB). */
 export const MAX_ROWS = 500;
 
-export interface ReportInput {
-  settings: Settings;
-  record: PruneRecord;
-  elapsedMs: number;
-  error?: unknown;
-  cancelled?: boolean;
-}
+export type ReportInput = ReportOf<Settings, PruneRecord>;
 
 export function pruneStatus({ settings, error, cancelled }: ReportInput): PruneStatus {
   if (error instanceof DeadlineExceededError) return 'TIMED_OUT';
@@ -174,6 +168,17 @@ export function summarize(input: ReportInput): SummaryBody {
     ['Cluster', settings.clusterId],
     ['Scope', `manual ${describeScope(settings)}`],
     ['Rules', describeRules(settings)],
+    ...(settings.protectLedger
+      ? [
+          [
+            'Protected by the deploy ledger',
+            record.ledgerProtected
+              ? record.ledgerProtected.map((p) => p.backupId).join(', ') ||
+                'none (no successful entry)'
+              : 'not read',
+          ],
+        ]
+      : []),
     ['Deleted', String(record.deleted.length)],
     ['Freed', formatSize(freedBytes(record))],
     ['Left in scope', String(keptCount(record) ?? 'unknown')],
@@ -181,14 +186,6 @@ export function summarize(input: ReportInput): SummaryBody {
     ['Status', status],
     ['Time taken', formatDuration(elapsedMs)],
   ];
-  if (settings.protectLedger) {
-    rules.splice(3, 0, [
-      'Protected by the deploy ledger',
-      record.ledgerProtected
-        ? record.ledgerProtected.map((p) => p.backupId).join(', ') || 'none (no successful entry)'
-        : 'not read',
-    ]);
-  }
   const tables: SummaryTable[] = [{ columns: ['Item', 'Value'], rows: rules }];
   const notes: string[] = [];
   const decisions = record.plan?.decisions ?? [];

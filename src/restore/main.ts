@@ -5,7 +5,7 @@ import { formatDuration } from '../core/deadline.ts';
 import { stoppedError } from '../core/lifecycle.ts';
 import type { PollInterval } from '../core/schedule.ts';
 import { chooseEntry, settingsFromEntry } from './ledger.ts';
-import { afterSuccess, nextSteps, publish, summarize } from './report.ts';
+import { afterSuccess, hasStarted, nextSteps, publish, summarize } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { runRestore, type RestoreRecord } from './workflow.ts';
 
@@ -61,7 +61,7 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
       const ids = started(record);
       if (reason === 'cancelled') {
         log.info(
-          `The runner stopped the step: ${ids}.${ids.startsWith('started') ? ' What was started goes on in Zilliz Cloud.' : ''}`,
+          `The runner stopped the step: ${ids}.${hasStarted(record) ? ' What was started goes on in Zilliz Cloud.' : ''}`,
         );
       } else {
         record.status ??= 'TIMED_OUT';
@@ -70,8 +70,8 @@ export function restoreAction(options: RunOptions = {}): ActionDefinition<Settin
     },
     publish: () => publish(record),
     summarize: ({ settings }, ending) => summarize({ settings, record, ...ending }),
-    nextSteps: ({ settings }, { error, cancelled }) =>
-      error !== undefined || cancelled ? nextSteps(error, record, settings) : afterSuccess(record),
+    nextSteps: ({ settings }, { error }) => nextSteps(error, record, settings),
+    afterSuccess: () => afterSuccess(record),
   };
 }
 

@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { nextStepsFor } from '../api/advice.ts';
 import { ApiError } from '../api/errors.ts';
-import type { SummaryBody } from '../core/action.ts';
+import type { ReportOf, SummaryBody } from '../core/action.ts';
 import { formatDuration } from '../core/deadline.ts';
 import { statusIcon, type SummaryTable } from '../core/summary.ts';
 import { count } from '../core/words.ts';
@@ -59,10 +59,14 @@ export function publish(record: RestoreRecord): void {
   if (record.status) core.setOutput('status', record.status);
 }
 
+/** Has any restore job or new cluster been started? */
+export function hasStarted(record: RestoreRecord): boolean {
+  return record.items.some((item) => item.jobId) || !!record.cluster?.clusterId;
+}
+
 /** What keeps going in Zilliz Cloud when the step ends early. */
 function stillRunning(record: RestoreRecord): string | undefined {
-  const started = record.items.some((item) => item.jobId) || record.cluster?.clusterId;
-  return started
+  return hasStarted(record)
     ? 'Restores already started go on in Zilliz Cloud: follow their jobs in the console.'
     : undefined;
 }
@@ -119,13 +123,7 @@ export function afterSuccess(record: RestoreRecord): string {
   return 'Check the restored collections, then switch the application to them (an alias or a configuration value), and drop what they replace when you are sure.';
 }
 
-export interface ReportInput {
-  settings: Settings;
-  record: RestoreRecord;
-  elapsedMs: number;
-  error?: unknown;
-  cancelled?: boolean;
-}
+export type ReportInput = ReportOf<Settings, RestoreRecord>;
 
 export function headline({ settings, record, error, cancelled }: ReportInput): string {
   const backup = settings.backupId
