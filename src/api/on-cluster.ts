@@ -71,6 +71,8 @@ export function checkWithInputs(
 export class OnCluster {
   /** One connection pool per endpoint, kept from one check to the next. */
   private readonly pools = new Map<string, HttpClient>();
+  /** Each cluster's endpoint once Describe cluster gave a usable one: it does not move. */
+  private readonly origins = new Map<string, string>();
   private readonly options: OnClusterOptions;
 
   constructor(options: OnClusterOptions) {
@@ -113,6 +115,8 @@ export class OnCluster {
 
   /** The endpoint's origin; NotSeen says why there is none to use. */
   private async address(clusterId: string): Promise<string> {
+    const known = this.origins.get(clusterId);
+    if (known) return known;
     const info = await this.options.clusters.describe(clusterId);
     const address = info.connectAddress;
     if (!address) {
@@ -131,6 +135,7 @@ export class OnCluster {
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
       throw new NotSeen(`its address ${url.origin} is not https://: no credentials are sent to it`);
     }
+    this.origins.set(clusterId, url.origin);
     return url.origin;
   }
 

@@ -378,7 +378,9 @@ export async function successfulEntries(
   const passed: Entry[] = [];
   for (const entry of entries) {
     if (chosen.length >= count) break;
-    // Two entries for one backup (a create whose reply was lost, sent again) count once.
+    // Two entries for one backup count once (a create whose reply was lost and that was sent
+    // again leaves a second entry; only the one whose id came back gets statuses, but an entry
+    // given a status by hand must not take a second place either).
     if (chosen.some((c) => c.payload.backupId === entry.payload.backupId)) continue;
     entry.state = await currentState(reader, entry.id);
     if (entry.state === 'success') chosen.push(entry);
