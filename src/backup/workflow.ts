@@ -23,8 +23,8 @@ import {
 import { Deadline, DeadlineExceededError, formatDuration } from '../core/deadline.ts';
 import type { Log } from '../core/log.ts';
 import { closestFirst, count } from '../core/words.ts';
-import { isDatabaseNotFound } from '../api/cluster-endpoint.ts';
-import { checkWithInputs, type OnCluster } from '../api/on-cluster.ts';
+import { isDatabaseNotFound, type ClusterEndpoint } from '../api/cluster-endpoint.ts';
+import { checkWithInputs, type OnCluster, type Seen } from '../api/on-cluster.ts';
 import { watch, type PollInterval } from '../core/schedule.ts';
 import type { Settings } from './settings.ts';
 import { namedError } from '../core/errors.ts';
@@ -160,6 +160,15 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
   if (ctx.settings.backupType === 'COLLECTION') await readRowCounts(ctx);
 }
 
+/** A check on the cluster being backed up (see api/on-cluster.ts). */
+function checkOnCluster<T>(
+  ctx: WorkflowContext,
+  what: string,
+  check: (endpoint: ClusterEndpoint) => Promise<T>,
+): Promise<Seen<T>> {
+  return ctx.onCluster.check(checkWithInputs(ctx.settings, ctx.settings.clusterId, what), check);
+}
+
 /**
  * Before the create: every requested collection must exist in the database, on the cluster
  * itself. A missing one fails the step with what the database does hold, closest names first.
@@ -167,12 +176,9 @@ export async function runBackup(ctx: WorkflowContext): Promise<void> {
 async function checkCollectionsExist(ctx: WorkflowContext): Promise<void> {
   const { settings, record, log } = ctx;
   const database = settings.database ?? DEFAULT_DATABASE;
-  const seen = await ctx.onCluster.check(
-    checkWithInputs(
-      settings,
-      settings.clusterId,
-      `collections ${settings.collections.join(', ')} in database ${database}`,
-    ),
+  const seen = await checkOnCluster(
+    ctx,
+    `collections ${settings.collections.join(', ')} in database ${database}`,
     async (endpoint) => {
       const missing: string[] = [];
       for (const name of settings.collections) {
@@ -212,12 +218,9 @@ async function checkCollectionsExist(ctx: WorkflowContext): Promise<void> {
 async function readRowCounts(ctx: WorkflowContext): Promise<void> {
   const { settings, record, log } = ctx;
   const database = settings.database ?? DEFAULT_DATABASE;
-  const seen = await ctx.onCluster.check(
-    checkWithInputs(
-      settings,
-      settings.clusterId,
-      `the row counts of ${settings.collections.join(', ')}`,
-    ),
+  const seen = await checkOnCluster(
+    ctx,
+    `the row counts of ${settings.collections.join(', ')}`,
     async (endpoint) => {
       const counts: (number | undefined)[] = [];
       for (const name of settings.collections) counts.push(await endpoint.rowCount(database, name));
